@@ -1,0 +1,54 @@
+# The two commands a person needs:  make run   and   make test
+# Everything else here is what those two do on the way (set-up included).
+
+PYTHON  ?= python3.10
+VENV    := .venv
+BIN     := $(VENV)/bin
+PY      := $(BIN)/python
+STAMP   := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+
+# Rasa telemetry off (councils want it off; these machines have no network), TensorFlow quiet.
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 3
+export PYTHONWARNINGS := ignore
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: run test install pipeline generate train validate rasa-validate knowledge-validate clean
+
+run: train
+	@$(PY) -m bot.run
+
+test: train validate
+	@$(PY) -m pytest $(PYTEST_ARGS)
+
+# --- set-up -------------------------------------------------------------------------------
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@echo "Setting up the Python 3.10 virtual environment in $(VENV) (first time: several minutes)..."
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --upgrade pip setuptools wheel
+	@$(BIN)/pip install --quiet -e .
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+pipeline: install
+	@$(PY) -m bot.nlp build
+
+generate: install
+	@$(PY) -m bot.training generate
+
+train: pipeline generate
+	@$(PY) -m bot.training train
+
+# --- checks -------------------------------------------------------------------------------
+validate: knowledge-validate rasa-validate
+
+knowledge-validate: install
+	@$(PY) -m bot.knowledge validate
+
+rasa-validate: generate
+	@$(BIN)/rasa data validate --domain domain --data data --config config.yml --fail-on-warnings --quiet
+
+clean:
+	rm -rf build models var .rasa results data/nlu/generated_knowledge.yml domain/generated_knowledge.yml

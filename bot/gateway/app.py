@@ -1,0 +1,234 @@
+"""The public entry point: a FastAPI app in front of Rasa.
+
+Rasa and the action server listen on 127.0.0.1 only; the widget, council pages and integrators
+talk to this gateway. It validates input with kind, specific messages, shapes Rasa's replies into
+one documented contract (text, buttons, citations), and when any part behind it fails it still
+answers the parent, with the local SENDIASS phone number, never a stack trace.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field, validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from bot import answering
+from bot.db import ping
+from bot.knowledge.loader import load_knowledge
+from bot.knowledge.store import Content, ContentRepository, Service, content_from_kb
+from bot.settings import MESSAGE_MAX_CHARS, get_settings
+
+logger = logging.getLogger("bot.gateway")
+STATIC = Path(__file__).resolve().parent / "static"
+SENDER_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+COUNCIL_PATTERN = re.compile(r"^[a-z0-9-]{1,60}$")
+RASA_TIMEOUT_SECONDS = 30.0
+
+
+class ChatRequest(BaseModel):
+    sender_id: str = Field(..., description="An opaque id for the conversation (1-64 letters, digits, - or _). Keep it per browser tab.", example="b7f3c2d1e0a94f6b")
+    message: str = Field(..., description=f"What the parent typed (1-{MESSAGE_MAX_CHARS} characters), or a button's payload.", example="Can the school refuse an EHC request until £6,000 is spent?")
+    council: Optional[str] = Field(None, description="The council whose SENDIASS to offer, e.g. 'halton'. Defaults to the deployment's council.", example="halton")
+
+    @validator("sender_id")
+    def _sender(cls, value: str) -> str:
+        if not SENDER_PATTERN.match(value):
+            raise ValueError("must be 1 to 64 characters: letters, digits, '-' or '_'")
+        return value
+
+    @validator("message")
+    def _message(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("is empty: please type a question")
+        if len(value) > MESSAGE_MAX_CHARS:
+            raise ValueError(
+                f"is {len(value)} characters long; the limit is {MESSAGE_MAX_CHARS}. Please shorten it, "
+                "or split it into two messages"
+            )
+        if "\x00" in value:
+            raise ValueError("contains characters that are not text")
+        return value
+
+    @validator("council")
+    def _council(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not COUNCIL_PATTERN.match(value):
+            raise ValueError("must be a council id such as 'halton'")
+        return value
+
+
+class Button(BaseModel):
+    title: str
+    payload: str
+
+
+class Citation(BaseModel):
+    source: str = Field(..., example="SEND Code of Practice (2015)")
+    paragraph: Optional[str] = Field(None, description="The Code's paragraph number as printed in the Code; null for an Act or Regulations.", example="6.45")
+    section: Optional[str] = Field(None, description="For an Act or Regulations: the section or regulation.", example="section 36(8)")
+    title: str
+    label: Optional[str] = Field(None, example="SEND Code of Practice, paragraph 6.45")
+    url: str
+
+
+class Message(BaseModel):
+    text: str
+    buttons: List[Button] = []
+    citations: List[Citation] = []
+
+
+class ChatResponse(BaseModel):
+    sender_id: str
+    messages: List[Message]
+
+
+class ErrorResponse(BaseModel):
+    error: str
+
+
+app = FastAPI(
+    title="SEND advice assistant",
+    version="0.1.0",
+    description=(
+        "Answers parents' questions about special educational needs and disabilities (SEND) in "
+        "England from the SEND Code of Practice (2015), with citations, and hands off to the local "
+        "SENDIASS. This is the public API the chat widget and council pages use."
+    ),
+)
+app.mount("/static", StaticFiles(directory=STATIC), name="static")
+_repository = ContentRepository()
+_fallback_content: Optional[Content] = None
+
+
+def served_content() -> Content:
+    """The content as published; from the files if the database does not answer at all."""
+    global _fallback_content
+    try:
+        return _repository.current()
+    except Exception:  # noqa: BLE001
+        if _fallback_content is None:
+            _fallback_content = content_from_kb(load_knowledge(get_settings().knowledge_dir))
+        return _fallback_content
+
+
+def _service(content: Content, council: Optional[str]) -> Optional[Service]:
+    return answering.find_service(content, council or get_settings().default_council)
+
+
+def failure_message(council: Optional[str]) -> Dict[str, Any]:
+    try:
+        content = served_content()
+        reply = answering.failure_reply(_service(content, council), answering.national_services(content))
+    except Exception:  # noqa: BLE001 - the content itself is unreadable: still answer kindly
+        reply = answering.failure_reply(None, [])
+    return {"text": reply.text, "buttons": reply.buttons, "citations": []}
+
+
+def _field_name(loc: Any) -> str:
+    parts = [str(p) for p in loc if p not in ("body",)]
+    return ".".join(parts) or "body"
+
+
+@app.exception_handler(RequestValidationError)
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = exc.errors()
+    if any(e.get("type") in ("value_error.jsondecode", "json_invalid") for e in errors):
+        return JSONResponse(
+            status_code=400,
+            content={"error": 'The request body must be JSON, like {"sender_id": "abc123", "message": "Hello"}.'},
+        )
+    messages = []
+    for error in errors:
+        name = _field_name(error.get("loc", ()))
+        if error.get("type") in ("value_error.missing", "missing"):
+            messages.append(f"'{name}' is required.")
+        elif error.get("type", "").startswith("type_error") and name == "body":
+            messages.append('The request body must be a JSON object, like {"sender_id": "abc123", "message": "Hello"}.')
+        else:
+            messages.append(f"'{name}' {error.get('msg')}.")
+    return JSONResponse(status_code=422, content={"error": " ".join(messages)})
+
+
+@app.exception_handler(StarletteHTTPException)
+async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    detail = exc.detail if isinstance(exc.detail, str) else "The request could not be handled."
+    if exc.status_code == 400 and "parsing the body" in detail:
+        detail = 'The request body must be JSON text, like {"sender_id": "abc123", "message": "Hello"}.'
+    return JSONResponse(status_code=exc.status_code, content={"error": detail})
+
+
+def _shape(rasa_message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    """One Rasa REST message in the gateway's contract."""
+    custom = rasa_message.get("custom")
+    if isinstance(custom, dict) and custom.get("text"):
+        return {
+            "text": custom["text"],
+            "buttons": custom.get("buttons") or [],
+            "citations": custom.get("citations") or [],
+        }
+    if rasa_message.get("text"):
+        return {"text": rasa_message["text"], "buttons": rasa_message.get("buttons") or [], "citations": []}
+    return None
+
+
+@app.post(
+    "/api/chat",
+    response_model=ChatResponse,
+    responses={400: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
+    summary="Send a parent's message and get the assistant's replies",
+)
+async def chat(request: ChatRequest) -> Dict[str, Any]:
+    settings = get_settings()
+    started = time.monotonic()
+    payload: Dict[str, Any] = {"sender": request.sender_id, "message": request.message}
+    payload["metadata"] = {"council": request.council or settings.default_council}
+    messages: List[Dict[str, Any]] = []
+    try:
+        async with httpx.AsyncClient(timeout=RASA_TIMEOUT_SECONDS) as client:
+            response = await client.post(f"{settings.rasa_url}/webhooks/rest/webhook", json=payload)
+        response.raise_for_status()
+        messages = [m for m in (_shape(item) for item in response.json()) if m]
+    except (httpx.HTTPError, ValueError) as error:
+        logger.warning("Rasa did not answer (%s); sending the fallback reply", type(error).__name__)
+    if not messages:
+        # Rasa answered nothing (the action server is down) or did not answer at all.
+        messages = [failure_message(request.council)]
+    # Never log the message text: parents write about their children.
+    logger.info("chat reply: %d message(s) in %.0f ms", len(messages), (time.monotonic() - started) * 1000)
+    return {"sender_id": request.sender_id, "messages": messages}
+
+
+async def _answers(url: str) -> bool:
+    try:
+        async with httpx.AsyncClient(timeout=3.0) as client:
+            return (await client.get(url)).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@app.get("/healthz", summary="Whether Rasa, the action server and the database answer")
+async def healthz() -> JSONResponse:
+    settings = get_settings()
+    parts = {
+        "rasa": "ok" if await _answers(f"{settings.rasa_url}/") else "down",
+        "action_server": "ok" if await _answers(f"{settings.action_server_url}/health") else "down",
+        "database": "ok" if ping() else "down",
+    }
+    healthy = all(v == "ok" for v in parts.values())
+    return JSONResponse(status_code=200 if healthy else 503, content={"status": "ok" if healthy else "degraded", **parts})
+
+
+@app.get("/", include_in_schema=False)
+async def demo_page() -> FileResponse:
+    return FileResponse(STATIC / "index.html", headers={
+        "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'self'",
+    })

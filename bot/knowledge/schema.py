@@ -1,0 +1,226 @@
+"""The shape of the curated content in `knowledge/`, checked with pydantic.
+
+A SENDIASS officer edits YAML, not code, so every error must say which file, which entry and which
+field is wrong, in words they can act on. The cross-checks (paragraph numbers against the index,
+related ids, law ids) live in `loader.py`; this module checks each entry on its own.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import List, Literal, Optional
+
+from pydantic import BaseModel, Extra, root_validator, validator
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+URL_PATTERN = re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:/[^\s]*)?$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+UK_PHONE_PATTERN = re.compile(r"^(?:0\d[\d ]{8,12}\d|\+44[\d ]{9,13}\d)$")
+
+#: "At most about 120 words": past this the validator refuses the answer.
+MAX_ANSWER_WORDS = 130
+MIN_EXAMPLES = 8
+
+TOPICS = (
+    "principles", "identifying-sen", "sen-support", "senco", "school-duties", "funding",
+    "ehc-assessment", "ehc-plan", "personal-budgets", "annual-review", "disagreements",
+    "appeals", "sendiass", "equality", "early-years", "further-education",
+)
+
+
+class Strict(BaseModel):
+    """Unknown fields are refused: a misspelt field name would otherwise be silently ignored."""
+
+    class Config:
+        extra = Extra.forbid
+        anystr_strip_whitespace = True
+
+
+def _check_id(value: str) -> str:
+    if not ID_PATTERN.match(value):
+        raise ValueError(f"'{value}' must be lower-case words joined by hyphens, e.g. ehc-legal-test")
+    return value
+
+
+def _check_url(value: Optional[str]) -> Optional[str]:
+    if value is not None and not URL_PATTERN.match(value):
+        raise ValueError(f"'{value}' is not a web address (it must start with https:// or http://)")
+    return value
+
+
+class Citation(Strict):
+    """A Code paragraph (`paragraph: "6.45"`), or a law (`law: cfa-2014` with `section: "36(8)"`;
+    `regulation:` or `rule:` may stand for `section:`, as editors naturally write them)."""
+
+    paragraph: Optional[str] = None
+    law: Optional[str] = None
+    section: Optional[str] = None
+    url: Optional[str] = None
+
+    _url = validator("url", allow_reuse=True)(_check_url)
+
+    @root_validator(pre=True)
+    def _section_synonyms(cls, values: dict) -> dict:
+        for synonym in ("regulation", "rule"):
+            if synonym in values:
+                if values.get("section"):
+                    raise ValueError(f"give '{synonym}' or 'section', not both")
+                values = {**values, "section": values[synonym]}
+                values.pop(synonym)
+        if values.get("section") is not None:
+            values["section"] = str(values["section"])
+        return values
+
+    @validator("section", always=True)
+    def _one_kind(cls, section: Optional[str], values: dict) -> Optional[str]:
+        paragraph, law = values.get("paragraph"), values.get("law")
+        if bool(paragraph) == bool(law):
+            raise ValueError("give either 'paragraph' (a Code paragraph) or 'law' with 'section', not both or neither")
+        if law and not section:
+            raise ValueError(f"a citation of law '{law}' needs a 'section' (the section or regulation number)")
+        if paragraph and section:
+            raise ValueError("'section' goes with 'law', not with a Code 'paragraph'")
+        return section
+
+
+class Quote(Strict):
+    text: str
+    paragraph: str
+    seed: str
+
+    @validator("seed")
+    def _seed_name(cls, value: str) -> str:
+        if not re.match(r"^\d{3}_[0-9a-f]+\.txt$", value):
+            raise ValueError(f"'{value}' must be a seed leaflet's file name, e.g. 000_175b3ac47789d278.txt")
+        return value
+
+
+def _check_examples(values: List[str]) -> List[str]:
+    cleaned = [v.strip() for v in values if v and v.strip()]
+    if len(cleaned) < MIN_EXAMPLES:
+        raise ValueError(f"needs at least {MIN_EXAMPLES} example questions, has {len(cleaned)}")
+    seen = set()
+    for example in cleaned:
+        key = example.lower()
+        if key in seen:
+            raise ValueError(f"example '{example}' is given twice")
+        seen.add(key)
+    return cleaned
+
+
+def _check_length(value: str) -> str:
+    words = len(value.split())
+    if words > MAX_ANSWER_WORDS:
+        raise ValueError(f"is {words} words long; keep it to about 120 (at most {MAX_ANSWER_WORDS})")
+    return value
+
+
+class Answer(Strict):
+    id: str
+    title: str
+    topic: Literal[TOPICS]  # type: ignore[valid-type]
+    citations: List[Citation]
+    answer: str
+    quote: Optional[Quote] = None
+    related: List[str] = []
+    examples: List[str]
+    reviewed: dt.date
+
+    _id = validator("id", allow_reuse=True)(_check_id)
+    _examples = validator("examples", allow_reuse=True)(_check_examples)
+    _length = validator("answer", allow_reuse=True)(_check_length)
+
+    @validator("citations")
+    def _at_least_one(cls, value: List[Citation]) -> List[Citation]:
+        if not value:
+            raise ValueError("needs at least one citation")
+        return value
+
+
+class Myth(Strict):
+    id: str
+    myth: str
+    verdict: Literal["myth", "true", "partly-true"]
+    truth: str
+    citations: List[Citation]
+    related: List[str] = []
+    examples: List[str]
+    reviewed: dt.date
+
+    _id = validator("id", allow_reuse=True)(_check_id)
+    _examples = validator("examples", allow_reuse=True)(_check_examples)
+    _length = validator("truth", allow_reuse=True)(_check_length)
+
+    @validator("citations")
+    def _at_least_one(cls, value: List[Citation]) -> List[Citation]:
+        if not value:
+            raise ValueError("needs at least one citation")
+        return value
+
+
+class ContactDetail(Strict):
+    value: str
+    source: str
+    checked: dt.date
+
+
+class Service(Strict):
+    """A SENDIASS (per council) or a national service."""
+
+    id: str
+    council: Optional[str] = None
+    service: str
+    places: List[str] = []
+    aliases: List[str] = []
+    phone: Optional[ContactDetail] = None
+    email: Optional[ContactDetail] = None
+    website: Optional[ContactDetail] = None
+    opening_hours: Optional[ContactDetail] = None
+    description: Optional[str] = None
+
+    _id = validator("id", allow_reuse=True)(_check_id)
+
+    @validator("phone")
+    def _phone(cls, detail: Optional[ContactDetail]) -> Optional[ContactDetail]:
+        if detail and not UK_PHONE_PATTERN.match(detail.value):
+            raise ValueError(f"'{detail.value}' is not a UK phone number (e.g. 0151 511 7733)")
+        return detail
+
+    @validator("email")
+    def _email(cls, detail: Optional[ContactDetail]) -> Optional[ContactDetail]:
+        if detail and not EMAIL_PATTERN.match(detail.value):
+            raise ValueError(f"'{detail.value}' is not an email address")
+        return detail
+
+    @validator("website")
+    def _website(cls, detail: Optional[ContactDetail]) -> Optional[ContactDetail]:
+        if detail:
+            _check_url(detail.value)
+        return detail
+
+
+class Paragraph(Strict):
+    number: str
+    chapter: int
+    heading: str
+    evidence: str
+
+
+class Law(Strict):
+    id: str
+    name: str
+    unit: Literal["section", "regulation", "rule"]
+    url: str
+
+
+class GlossaryTerm(Strict):
+    label: str
+    canonical: str
+    meaning: str
+    variants: List[str]
+
+    @validator("label")
+    def _label(cls, value: str) -> str:
+        if not re.match(r"^[A-Z][A-Z0-9_]*$", value):
+            raise ValueError(f"'{value}' must be UPPER_CASE_WITH_UNDERSCORES")
+        return value
