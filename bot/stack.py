@@ -44,10 +44,16 @@ class Service:
 class Stack:
     """The running assistant: start() blocks until all three answer; stop() ends them all."""
 
-    def __init__(self, settings: Settings, model: Path, extra_env: Optional[Dict[str, str]] = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        model: Path,
+        extra_env: Optional[Dict[str, str]] = None,
+        base_env: Optional[Dict[str, str]] = None,
+    ) -> None:
         self.settings = settings
         self.env = {
-            **os.environ,
+            **(os.environ if base_env is None else base_env),
             **QUIET_ENV,
             "DATA_DIR": str(settings.data_dir),
             "ACTION_PORT": str(settings.action_port),

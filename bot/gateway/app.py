@@ -227,6 +227,65 @@ async def healthz() -> JSONResponse:
     return JSONResponse(status_code=200 if healthy else 503, content={"status": "ok" if healthy else "degraded", **parts})
 
 
+class KnowledgeEntryOut(BaseModel):
+    id: str
+    kind: str = Field(..., description="'answer' or 'myth'")
+    title: str = Field(..., description="The parent's question, or the myth as parents hear it")
+    topic: Optional[str]
+    answer: str
+    verdict: Optional[str] = Field(None, description="Myths only: myth, true or partly-true")
+    citations: List[Citation]
+    related: List[str]
+    quote: Optional[Dict[str, str]] = None
+
+
+class ContactDetailOut(BaseModel):
+    value: str
+    source: str
+    checked: str
+
+
+class ServiceOut(BaseModel):
+    id: str
+    kind: str = Field(..., description="'council' (a local SENDIASS) or 'national' (a fallback)")
+    council: Optional[str]
+    service: str
+    phone: Optional[ContactDetailOut]
+    email: Optional[ContactDetailOut]
+    website: Optional[ContactDetailOut]
+    opening_hours: Optional[ContactDetailOut]
+    places: List[str]
+
+
+@app.get("/api/knowledge", response_model=List[KnowledgeEntryOut], summary="Every answer and myth, with citations")
+async def knowledge_list() -> List[Dict[str, Any]]:
+    return [entry.public() for entry in served_content().entries.values()]
+
+
+@app.get(
+    "/api/knowledge/{entry_id}",
+    response_model=KnowledgeEntryOut,
+    responses={404: {"model": ErrorResponse}},
+    summary="One answer or myth",
+)
+async def knowledge_entry(entry_id: str) -> Dict[str, Any]:
+    entry = served_content().entries.get(entry_id)
+    if entry is None:
+        raise StarletteHTTPException(status_code=404, detail=f"There is no knowledge entry '{entry_id}'.")
+    return entry.public()
+
+
+@app.get("/api/services", response_model=List[ServiceOut], summary="The SENDIASS directory, with sources")
+async def services() -> List[Dict[str, Any]]:
+    return [
+        {
+            "id": s.id, "kind": s.kind, "council": s.council, "service": s.service, "places": s.places,
+            **{name: s.details.get(name) for name in ("phone", "email", "website", "opening_hours")},
+        }
+        for s in served_content().services.values()
+    ]
+
+
 @app.get("/", include_in_schema=False)
 async def demo_page() -> FileResponse:
     return FileResponse(STATIC / "index.html", headers={

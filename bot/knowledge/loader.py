@@ -90,16 +90,23 @@ def citation_label(paragraph: str) -> str:
     return f"SEND Code of Practice, paragraph{'s' if plural else ''} {paragraph}"
 
 
-def _read_yaml(path: Path, problems: List[str]) -> Any:
+def _read_yaml(path: Path, rel: str, problems: List[str]) -> Any:
+    """The file's data; None (with a problem recorded) if it is unreadable, not YAML, or empty.
+    An empty file is an error, not "no content": emptying services.yml must not silently remove
+    every SENDIASS phone number."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
-        problems.append(f"{path.name}{where}: this is not valid YAML: {getattr(error, 'problem', error)}")
+        problems.append(f"{rel}{where}: this is not valid YAML: {getattr(error, 'problem', error)}")
+        return None
     except OSError as error:
-        problems.append(f"{path.name}: cannot be read: {error}")
-    return None
+        problems.append(f"{rel}: cannot be read: {error}")
+        return None
+    if data is None:
+        problems.append(f"{rel}: the file is empty (or all comments); delete it or give it content")
+    return data
 
 
 def _field_path(loc: Tuple[Any, ...]) -> str:
@@ -160,7 +167,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
         items: List[Any] = []
         for path in paths:
             files.append(path)
-            data = _read_yaml(path, problems)
+            data = _read_yaml(path, rel(path), problems)
             if data is not None:
                 items.extend(_parse_list(data, key, model, problems, rel(path), sources))
         return items
