@@ -92,8 +92,8 @@ class ActionAnswer(Action):
         national = answering.national_services(content)
         message_text = tracker.latest_message.get("text") or ""
         ranking = entry_ranking(tracker)
-        if message_text.startswith("/") and ranking:
-            # A button asked for this entry by name.
+        if message_text.startswith("/") and ranking and ranking[0][0] in content.entries:
+            # A button asked for this entry by name (a button for a withdrawn entry falls through).
             decision = answering.Decision(entry_ids=[ranking[0][0]], clarify=False)
         else:
             decision = answering.choose(ranking, lexical_hits(content, tracker), content.entries)

@@ -94,7 +94,14 @@ def choose(
     second_id, second = ranking[1] if len(ranking) > 1 else ("", 0.0)
     if top >= ANSWER_MIN_CONFIDENCE and top - second >= ANSWER_MIN_MARGIN:
         return Decision(entry_ids=[top_id], clarify=False)
-    if second_id and top >= RELATED_MIN_CONFIDENCE and _related(entries[top_id], entries[second_id]):
+    near_duplicates = (
+        second_id
+        and top >= RELATED_MIN_CONFIDENCE
+        and second >= CLARIFY_MIN_CONFIDENCE
+        and top - second < ANSWER_MIN_MARGIN
+        and _related(entries[top_id], entries[second_id])
+    )
+    if near_duplicates:
         pair = [entries[top_id], entries[second_id]]
         myth = next((e.id for e in pair if e.kind == "myth"), top_id)
         return Decision(entry_ids=[myth], clarify=False)

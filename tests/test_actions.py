@@ -165,10 +165,6 @@ def test_lexical_search_settles_two_close_candidates(actions):
     assert HALTON_PHONE in reply["text"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG in answering.choose(): a related myth wins even when the classifier gives it 2%, so a "
-    "plain question is answered 'No. That is a myth.'"
-))
 def test_plain_question_is_not_answered_with_a_barely_ranked_related_myth(actions):
     reply, events = run(actions.ActionAnswer(), tracker(
         "what is the legal test for an ehc assessment",
@@ -178,10 +174,6 @@ def test_plain_question_is_not_answered_with_a_barely_ranked_related_myth(action
     assert events == [SlotSet("current_topic", "ehc-legal-test")]
 
 
-@pytest.mark.xfail(strict=True, raises=KeyError, reason=(
-    "BUG in ActionAnswer: a button for an entry no longer in the published content (content goes "
-    "live without retraining, old buttons stay in the chat) is looked up unchecked: KeyError, no reply"
-))
 def test_button_for_an_entry_no_longer_published_still_gets_a_reply(actions):
     reply, events = run(actions.ActionAnswer(), tracker("/q_withdrawn_entry", [("q_withdrawn_entry", 1.0)]))
     assert HALTON_PHONE in reply["text"]

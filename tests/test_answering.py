@@ -126,10 +126,6 @@ def test_related_pair_below_the_related_bar_is_not_answered(entries):
     assert decision.clarify is True
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: the related-pair rule does not look at the runner-up's confidence, so a related myth the "
-    "classifier gives 2% still wins over the top answer (a neutral question is told 'No. That is a myth.')"
-))
 def test_related_myth_far_below_the_top_does_not_take_over_the_answer(entries):
     top = (RELATED_MIN_CONFIDENCE + ANSWER_MIN_CONFIDENCE) / 2  # not confident enough to answer alone
     tiny = CLARIFY_MIN_CONFIDENCE / 5                            # not even worth offering as a button

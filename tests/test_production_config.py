@@ -1,0 +1,52 @@
+"""The production configuration, for real: PostgreSQL for conversations and content, Redis for
+Rasa's locks, switched on by DATABASE_URL and REDIS_URL alone (no code changes)."""
+from __future__ import annotations
+
+import uuid
+
+import redis
+import sqlalchemy as sa
+
+from bot.db import get_engine
+from bot.rasa_stores import UrlLockStore
+from tests.conftest import TEST_REDIS_URL
+
+HALTON_PHONE = "0151 511 7733"
+
+
+def test_whole_assistant_on_postgres_and_redis(production_assistant, postgres_database):
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    commands_before = int(client.info("stats")["total_commands_processed"])
+    sender = uuid.uuid4().hex
+
+    reply = production_assistant.chat("can the school refuse an EHC request until £6,000 is spent?", sender_id=sender)
+
+    message = reply["messages"][0]
+    assert message["text"].startswith("No. That is a myth.")
+    assert HALTON_PHONE in message["text"]
+    with get_engine(postgres_database).connect() as connection:
+        events = connection.execute(
+            sa.text("SELECT type_name FROM events WHERE sender_id = :s"), {"s": sender}
+        ).scalars().all()
+        entries = connection.execute(sa.text("SELECT count(*) FROM knowledge_entries")).scalar()
+        revision = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    assert "user" in events and "bot" in events  # the conversation is in PostgreSQL
+    assert entries >= 60  # so is the knowledge base, through the Alembic-migrated schema
+    assert revision == "0001"
+    # Rasa took and released the conversation's lock in Redis while answering.
+    assert int(client.info("stats")["total_commands_processed"]) > commands_before
+
+
+def test_lock_store_uses_redis_when_redis_url_is_set(monkeypatch):
+    monkeypatch.setenv("REDIS_URL", TEST_REDIS_URL)
+    store = UrlLockStore()
+    assert type(store).__name__ == "RedisLockStore"
+    conversation = f"test-{uuid.uuid4().hex}"
+    lock = store.issue_ticket(conversation)
+    assert store.get_lock(conversation) is not None  # the lock lives in Redis
+    store.cleanup(conversation, lock)
+
+
+def test_lock_store_is_in_memory_by_default(monkeypatch):
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    assert type(UrlLockStore()).__name__ == "InMemoryLockStore"
