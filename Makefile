@@ -27,10 +27,12 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	@echo "Setting up the Python 3.10 virtual environment in $(VENV) (first time: several minutes)..."
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/pip install --quiet --upgrade pip setuptools wheel
-	@$(BIN)/pip install --quiet -e .
+	@$(BIN)/pip install --upgrade pip setuptools wheel > $(VENV)/install.log 2>&1 \
+		&& $(BIN)/pip install -e . >> $(VENV)/install.log 2>&1 \
+		|| (tail -40 $(VENV)/install.log; echo "pip install failed: see $(VENV)/install.log"; exit 1)
 	@rm -f $(VENV)/.installed-*
 	@touch $@
+	@echo "Python packages installed (log: $(VENV)/install.log)."
 
 pipeline: install
 	@$(PY) -m bot.nlp build
@@ -48,7 +50,11 @@ knowledge-validate: install
 	@$(PY) -m bot.knowledge validate
 
 rasa-validate: generate
-	@$(BIN)/rasa data validate --domain domain --data data --config config.yml --fail-on-warnings --quiet
+	@mkdir -p var/logs
+	@$(BIN)/rasa data validate --domain domain --data data --config config.yml --fail-on-warnings \
+		> var/logs/validate.log 2>&1 \
+		&& echo "rasa data validate: no errors and no warnings (log: var/logs/validate.log)" \
+		|| (grep -E "UserWarning|ERROR|Error" var/logs/validate.log | tail -40; echo "rasa data validate failed: see var/logs/validate.log"; exit 1)
 
 clean:
 	rm -rf build models var .rasa results data/nlu/generated_knowledge.yml domain/generated_knowledge.yml
