@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS := ignore
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test install pipeline generate train validate rasa-validate knowledge-validate clean
+.PHONY: run test install pipeline generate train validate rasa-validate knowledge-validate load clean
 
 run: train
 	@$(PY) -m bot.run
@@ -55,6 +55,10 @@ rasa-validate: generate
 		> var/logs/validate.log 2>&1 \
 		&& echo "rasa data validate: no errors and no warnings (log: var/logs/validate.log)" \
 		|| (grep -E "UserWarning|ERROR|Error" var/logs/validate.log | tail -40; echo "rasa data validate failed: see var/logs/validate.log"; exit 1)
+
+# Publish edited content to the running assistant (checked first; nothing changes if it is wrong).
+load: install
+	@$(PY) -m bot.knowledge load
 
 clean:
 	rm -rf build models var .rasa results data/nlu/generated_knowledge.yml domain/generated_knowledge.yml

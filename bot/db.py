@@ -57,6 +57,7 @@ def alembic_config(url: str | None = None) -> Config:
 
 def migrate(url: str | None = None) -> None:
     """Bring the schema to the newest Alembic revision (a no-op when it is already there)."""
+    get_engine(url)  # creates the SQLite file's folder on first use
     command.upgrade(alembic_config(url), "head")
 
 

@@ -8,6 +8,9 @@ import signal
 import sys
 import time
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.knowledge.loader import KnowledgeError
 from bot.knowledge.store import load_and_publish
 from bot.settings import PROJECT_ROOT, get_settings
@@ -24,6 +27,10 @@ def main() -> int:
         kb = load_and_publish()
     except KnowledgeError as error:
         print(error, file=sys.stderr)
+        return 1
+    except SQLAlchemyError as error:
+        shown = make_url(settings.database_url).render_as_string(hide_password=True)
+        print(f"Cannot use the database at {shown}: {type(error).__name__}. Check DATABASE_URL.", file=sys.stderr)
         return 1
     print(f"Knowledge base loaded: {len(kb.answers)} answers, {len(kb.myths)} myths.")
     model = model_path()
