@@ -5,6 +5,7 @@ its citations travel together through Rasa's REST channel to the gateway.
 """
 from __future__ import annotations
 
+import abc
 import logging
 import threading
 from typing import Any, Dict, List, Optional, Text, Tuple
@@ -100,26 +101,38 @@ class ActionAnswer(Action):
         return reply_to(dispatcher, decision, content, service, national)
 
 
-class ActionSendiassContact(Action):
+class _FixedReplyAction(Action, metaclass=abc.ABCMeta):
+    """An action whose reply depends only on who the local SENDIASS is. Abstract, so that
+    rasa-sdk registers only its subclasses."""
+
+    action_name = ""
+
+    @staticmethod
+    @abc.abstractmethod
+    def reply(service: Optional[Service], national: List[Service]) -> answering.Reply:
+        """The reply for this council's SENDIASS (or the national services)."""
+
+    def name(self) -> Text:
+        return self.action_name
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        content = _repository.current()
+        send(dispatcher, self.reply(local_service(content, tracker), answering.national_services(content)))
+        return []
+
+
+class ActionSendiassContact(_FixedReplyAction):
     """Give the local SENDIASS's details (or the national services where we hold none)."""
 
-    def name(self) -> Text:
-        return "action_sendiass_contact"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        content = _repository.current()
-        send(dispatcher, answering.contact_reply(local_service(content, tracker), answering.national_services(content)))
-        return []
+    action_name = "action_sendiass_contact"
+    reply = staticmethod(answering.contact_reply)
 
 
-class ActionOutOfScope(Action):
-    def name(self) -> Text:
-        return "action_out_of_scope"
+class ActionOutOfScope(_FixedReplyAction):
+    """Say what the assistant cannot help with, and who can."""
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        content = _repository.current()
-        send(dispatcher, answering.out_of_scope_reply(local_service(content, tracker), answering.national_services(content)))
-        return []
+    action_name = "action_out_of_scope"
+    reply = staticmethod(answering.out_of_scope_reply)
 
 
 class ActionNotUnderstood(Action):

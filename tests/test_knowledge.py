@@ -254,7 +254,7 @@ def test_every_quote_is_word_for_word_in_its_seed(kb: KnowledgeBase) -> None:
     """A quotation shown to a parent as the Code's own words is printed, word for word, in the
     seed leaflet it names."""
     if not SEEDS.is_dir():
-        pytest.skip("/work/shared/seeds is not present")
+        pytest.skip(f"{SEEDS} is not present")
     quoted = [entry for entry in kb.entries() if getattr(entry, "quote", None)]
     assert quoted, "expected some quotations"
     for entry in quoted:

@@ -115,20 +115,18 @@ def _check_length(value: str) -> str:
     return value
 
 
-class Answer(Strict):
+class _Entry(Strict):
+    """What answers and myths share: an id, citations, related entries, training examples and the
+    date a person last checked it against the sources."""
+
     id: str
-    title: str
-    topic: Literal[TOPICS]  # type: ignore[valid-type]
     citations: List[Citation]
-    answer: str
-    quote: Optional[Quote] = None
     related: List[str] = []
     examples: List[str]
     reviewed: dt.date
 
     _id = validator("id", allow_reuse=True)(_check_id)
     _examples = validator("examples", allow_reuse=True)(_check_examples)
-    _length = validator("answer", allow_reuse=True)(_check_length)
 
     @validator("citations")
     def _at_least_one(cls, value: List[Citation]) -> List[Citation]:
@@ -137,25 +135,21 @@ class Answer(Strict):
         return value
 
 
-class Myth(Strict):
-    id: str
+class Answer(_Entry):
+    title: str
+    topic: Literal[TOPICS]  # type: ignore[valid-type]
+    answer: str
+    quote: Optional[Quote] = None
+
+    _length = validator("answer", allow_reuse=True)(_check_length)
+
+
+class Myth(_Entry):
     myth: str
     verdict: Literal["myth", "true", "partly-true"]
     truth: str
-    citations: List[Citation]
-    related: List[str] = []
-    examples: List[str]
-    reviewed: dt.date
 
-    _id = validator("id", allow_reuse=True)(_check_id)
-    _examples = validator("examples", allow_reuse=True)(_check_examples)
     _length = validator("truth", allow_reuse=True)(_check_length)
-
-    @validator("citations")
-    def _at_least_one(cls, value: List[Citation]) -> List[Citation]:
-        if not value:
-            raise ValueError("needs at least one citation")
-        return value
 
 
 class ContactDetail(Strict):
