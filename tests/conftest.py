@@ -37,7 +37,6 @@ class RunningAssistant:
     url: str
     settings: Settings
     stack: Stack
-    env: Dict[str, str]
 
     def chat(self, message: str, sender_id: Optional[str] = None, **extra: Any) -> Dict[str, Any]:
         body = {"sender_id": sender_id or uuid.uuid4().hex, "message": message, **extra}
@@ -62,9 +61,9 @@ def _start(tmp: Path, model: Path, extra: Dict[str, str]) -> RunningAssistant:
     env = {**base_env, "DATA_DIR": str(tmp), **extra}
     database_url = extra.get("DATABASE_URL", f"sqlite:///{tmp / 'assistant.db'}")
     load_and_publish(url=database_url)
-    stack = Stack(settings, model, extra_env={**extra, "PORT": str(settings.port)}, base_env=env)
+    stack = Stack(settings, model, base_env=env)
     stack.start()
-    return RunningAssistant(url=f"http://127.0.0.1:{settings.port}", settings=settings, stack=stack, env=env)
+    return RunningAssistant(url=f"http://127.0.0.1:{settings.port}", settings=settings, stack=stack)
 
 
 @pytest.fixture(scope="session")

@@ -78,6 +78,13 @@ def problems_of(directory: Path) -> str:
     return str(caught.value)
 
 
+def refusal_naming_the_entry(directory: Path) -> str:
+    """The problems reported for the test entry, after checking they name its file and id."""
+    message = problems_of(directory)
+    assert "answers/x.yml" in message and "test-entry" in message
+    return message
+
+
 def collapse(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
@@ -146,8 +153,7 @@ def test_answer_missing_answer_text(tmp_path: Path) -> None:
     entry = good_answer()
     del entry["answer"]
     write_answer(directory, entry)
-    message = problems_of(directory)
-    assert "answers/x.yml" in message and "test-entry" in message
+    message = refusal_naming_the_entry(directory)
     assert "field 'answer' is missing" in message
 
 
@@ -155,8 +161,7 @@ def test_citation_with_bad_url(tmp_path: Path) -> None:
     """A citation link that is not a web address is refused, naming the field."""
     directory = copy_knowledge(tmp_path)
     write_answer(directory, good_answer(citations=[{"paragraph": "9.14", "url": "not-a-url"}]))
-    message = problems_of(directory)
-    assert "answers/x.yml" in message and "test-entry" in message
+    message = refusal_naming_the_entry(directory)
     assert "citations[0].url" in message
     assert "not-a-url" in message
 
@@ -207,8 +212,7 @@ def test_misspelt_field_name(tmp_path: Path) -> None:
     entry = good_answer()
     entry["exmaples"] = entry.pop("examples")
     write_answer(directory, entry)
-    message = problems_of(directory)
-    assert "answers/x.yml" in message and "test-entry" in message
+    message = refusal_naming_the_entry(directory)
     assert "field 'exmaples' is not a field we know" in message
 
 
@@ -216,8 +220,7 @@ def test_answer_over_the_word_limit(tmp_path: Path) -> None:
     """An answer far longer than about 120 words is refused: parents need short answers."""
     directory = copy_knowledge(tmp_path)
     write_answer(directory, good_answer(answer=" ".join(["word"] * 200)))
-    message = problems_of(directory)
-    assert "answers/x.yml" in message and "test-entry" in message
+    message = refusal_naming_the_entry(directory)
     assert "field 'answer' is 200 words long" in message
 
 
@@ -225,8 +228,7 @@ def test_fewer_than_eight_examples(tmp_path: Path) -> None:
     """Each entry needs at least 8 example questions, or the assistant cannot learn to recognise it."""
     directory = copy_knowledge(tmp_path)
     write_answer(directory, good_answer(examples=[f"question {n}" for n in range(1, 8)]))
-    message = problems_of(directory)
-    assert "answers/x.yml" in message and "test-entry" in message
+    message = refusal_naming_the_entry(directory)
     assert "field 'examples' needs at least 8 example questions, has 7" in message
 
 
@@ -235,8 +237,7 @@ def test_related_id_that_does_not_exist(tmp_path: Path) -> None:
     dead link."""
     directory = copy_knowledge(tmp_path)
     write_answer(directory, good_answer(related=["no-such-entry"]))
-    message = problems_of(directory)
-    assert "answers/x.yml" in message and "test-entry" in message
+    message = refusal_naming_the_entry(directory)
     assert "field 'related'" in message and "no-such-entry" in message
 
 

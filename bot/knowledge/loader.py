@@ -167,9 +167,10 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
         items: List[Any] = []
         for path in paths:
             files.append(path)
-            data = _read_yaml(path, rel(path), problems)
+            name = rel(path)
+            data = _read_yaml(path, name, problems)
             if data is not None:
-                items.extend(_parse_list(data, key, model, problems, rel(path), sources))
+                items.extend(_parse_list(data, key, model, problems, name, sources))
         return items
 
     paragraphs = load_many("code_index/*.yml", "paragraphs", Paragraph)
