@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import answering
 from bot.intents import entry_for
+from bot.signposts import nation_in, safeguarding_concern
 from bot.knowledge.store import Content, ContentRepository, Service
 from bot.retrieval import LexicalIndex
 from bot.settings import get_settings
@@ -64,21 +65,50 @@ def lexical_hits(content: Content, tracker: Tracker) -> List[Tuple[str, float]]:
     return lexical_index(content).search(text, k=answering.CANDIDATES_TO_OFFER)
 
 
+def ranked_candidates(decision: answering.Decision, ranking: List[Tuple[str, float]]) -> List[str]:
+    """The entries in the order the assistant would offer them: the decision's, then the ranking's."""
+    ordered: List[str] = []
+    for entry_id in list(decision.entry_ids) + [i for i, _ in ranking]:
+        if entry_id not in ordered:
+            ordered.append(entry_id)
+    return ordered[: answering.CANDIDATES_TO_OFFER]
+
+
 def reply_to(
     dispatcher: CollectingDispatcher,
     decision: answering.Decision,
     content: Content,
     service: Optional[Service],
     national: List[Service],
+    ranking: Optional[List[Tuple[str, float]]] = None,
 ) -> List[EventType]:
     """Send the reply a decision calls for; remember the topic when an entry was answered."""
     if decision.answer:
         entry = content.entries[decision.answer]
-        send(dispatcher, answering.entry_reply(entry, content, service, national))
-        return [SlotSet("current_topic", entry.id)]
-    candidates = [content.entries[i] for i in decision.entry_ids]
-    send(dispatcher, answering.clarify_reply(candidates, service, national))
-    return []
+        reply = answering.entry_reply(entry, content, service, national)
+        events: List[EventType] = [SlotSet("current_topic", entry.id)]
+    else:
+        candidates = [content.entries[i] for i in decision.entry_ids]
+        reply = answering.clarify_reply(candidates, service, national)
+        events = []
+    reply.candidates = ranked_candidates(decision, ranking or [])
+    send(dispatcher, reply)
+    return events
+
+
+def signpost_first(dispatcher: CollectingDispatcher, tracker: Tracker, content: Content, service: Optional[Service]) -> bool:
+    """Send what must come before any answer; True if nothing else should be answered.
+
+    A child at risk: the safeguarding signposting, then the answer as usual. A parent outside
+    England: the note on their nation instead of an answer from England's law."""
+    text = tracker.latest_message.get("text") or ""
+    if safeguarding_concern(text):
+        send(dispatcher, answering.safeguarding_reply(content.safeguarding, service))
+    nation = nation_in(text, content.nations)
+    if nation is not None:
+        send(dispatcher, answering.nation_reply(nation))  # type: ignore[arg-type]
+        return True
+    return False
 
 
 class ActionAnswer(Action):
@@ -97,8 +127,10 @@ class ActionAnswer(Action):
             # A button asked for this entry by name (a button for a withdrawn entry falls through).
             decision = answering.Decision(entry_ids=[ranking[0][0]], clarify=False)
         else:
+            if signpost_first(dispatcher, tracker, content, service):
+                return []
             decision = answering.choose(ranking, lexical_hits(content, tracker), content.entries)
-        return reply_to(dispatcher, decision, content, service, national)
+        return reply_to(dispatcher, decision, content, service, national, ranking)
 
 
 class _FixedReplyAction(Action, metaclass=abc.ABCMeta):
@@ -115,9 +147,15 @@ class _FixedReplyAction(Action, metaclass=abc.ABCMeta):
     def name(self) -> Text:
         return self.action_name
 
+    #: Whether a safeguarding concern or another nation in the message is signposted first.
+    signposts_first = False
+
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         content = _repository.current()
-        send(dispatcher, self.reply(local_service(content, tracker), answering.national_services(content)))
+        service = local_service(content, tracker)
+        if self.signposts_first and signpost_first(dispatcher, tracker, content, service):
+            return []
+        send(dispatcher, self.reply(service, answering.national_services(content)))
         return []
 
 
@@ -133,6 +171,7 @@ class ActionOutOfScope(_FixedReplyAction):
 
     action_name = "action_out_of_scope"
     reply = staticmethod(answering.out_of_scope_reply)
+    signposts_first = True
 
 
 class ActionNotUnderstood(Action):
@@ -145,5 +184,79 @@ class ActionNotUnderstood(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         content = _repository.current()
         service, national = local_service(content, tracker), answering.national_services(content)
-        decision = answering.choose(entry_ranking(tracker), lexical_hits(content, tracker), content.entries)
-        return reply_to(dispatcher, decision, content, service, national)
+        if signpost_first(dispatcher, tracker, content, service):
+            return []
+        ranking = entry_ranking(tracker)
+        decision = answering.choose(ranking, lexical_hits(content, tracker), content.entries)
+        return reply_to(dispatcher, decision, content, service, national, ranking)
+
+
+class ActionSafeguarding(Action):
+    """A child may be at risk of harm: emergency and safeguarding signposting before anything else."""
+
+    def name(self) -> Text:
+        return "action_safeguarding"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        content = _repository.current()
+        service = local_service(content, tracker)
+        reply = answering.safeguarding_reply(content.safeguarding, service)
+        reply.buttons = [answering.TALK_TO_A_PERSON]
+        send(dispatcher, reply)
+        return []
+
+
+class ActionOtherNation(Action):
+    """The parent is in Wales, Scotland or Northern Ireland: the Code is England's; where to go."""
+
+    def name(self) -> Text:
+        return "action_other_nation"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        content = _repository.current()
+        text = tracker.latest_message.get("text") or ""
+        if safeguarding_concern(text):
+            send(dispatcher, answering.safeguarding_reply(content.safeguarding, local_service(content, tracker)))
+        nation = nation_in(text, content.nations)
+        send(dispatcher, answering.nation_reply(nation) if nation else answering.nations_reply(content.nations))  # type: ignore[arg-type]
+        return []
+
+
+FOLLOW_UP_KINDS = {
+    "followup_if_refused": "if_refused",
+    "followup_how_long": "how_long",
+    "followup_source": "source",
+}
+
+
+class ActionFollowUp(Action):
+    """"What if they say no?", "how long does that take?", "where does it say that?": answered
+    about the topic under discussion (the current_topic slot), as the knowledge base's follow-up
+    rules say (knowledge/follow_ups.yml)."""
+
+    def name(self) -> Text:
+        return "action_follow_up"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        content = _repository.current()
+        service, national = local_service(content, tracker), answering.national_services(content)
+        if signpost_first(dispatcher, tracker, content, service):
+            return []
+        kind = FOLLOW_UP_KINDS.get((tracker.latest_message.get("intent") or {}).get("name") or "")
+        topic = content.entries.get(tracker.get_slot("current_topic") or "")
+        if topic is None or kind is None:
+            # Nothing discussed yet: treat it as a question in its own right.
+            ranking = entry_ranking(tracker)
+            decision = answering.choose(ranking, lexical_hits(content, tracker), content.entries)
+            if decision.answer or decision.entry_ids:
+                return reply_to(dispatcher, decision, content, service, national, ranking)
+            send(dispatcher, answering.no_topic_reply(service, national))
+            return []
+        if kind == "source":
+            send(dispatcher, answering.source_reply(topic))
+            return []
+        target = content.entries.get(topic.follow_ups.get(kind, ""))
+        if target is None:
+            send(dispatcher, answering.no_follow_up_reply(topic, content, service, national))
+            return []
+        return reply_to(dispatcher, answering.Decision(entry_ids=[target.id], clarify=False), content, service, national)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from bot.intents import button_payload
-from bot.knowledge.store import Content, Entry, Service
+from bot.knowledge.store import Content, Entry, Service, Signpost
 
 # --- Thresholds: one place (besides Rasa's FallbackClassifier in config.yml, which turns a message
 # below 0.3 confidence, or within 0.05 of the runner-up, into nlu_fallback before any of this). ---
@@ -47,13 +47,19 @@ class Reply:
     citations: List[Dict[str, Any]] = field(default_factory=list)
     entry_id: Optional[str] = None
     quote: Optional[Dict[str, str]] = None
+    #: "safeguarding" or a nation's id when this is a signpost rather than an answer.
+    signpost: Optional[str] = None
+    #: The entries the assistant ranked highest for the message (best first), for the evaluation
+    #: and for staff reviewing low-confidence answers; never shown to the parent as text.
+    candidates: List[str] = field(default_factory=list)
 
     def payload(self) -> Dict[str, Any]:
         data: Dict[str, Any] = {"text": self.text, "buttons": self.buttons, "citations": self.citations}
-        if self.entry_id:
-            data["entry_id"] = self.entry_id
-        if self.quote:
-            data["quote"] = self.quote
+        for name in ("entry_id", "quote", "signpost"):
+            if getattr(self, name):
+                data[name] = getattr(self, name)
+        if self.candidates:
+            data["candidates"] = self.candidates
         return data
 
 
@@ -201,6 +207,69 @@ def contact_reply(service: Optional[Service], national: Sequence[Service]) -> Re
 def failure_reply(service: Optional[Service], national: Sequence[Service]) -> Reply:
     """What the gateway says when part of the assistant is down: no stack trace, a person to call."""
     text = "Sorry, something went wrong on our side and I can't answer that right now.\n\n" + sendiass_line(service, national)
+    return Reply(text=text, buttons=[TALK_TO_A_PERSON])
+
+
+def _link_line(link: Dict[str, Any]) -> str:
+    parts = [p for p in (link.get("phone"), link.get("website")) if p]
+    return f"{link['name']}: {', '.join(parts)}" if parts else link["name"]
+
+
+def safeguarding_reply(signpost: Optional[Signpost], service: Optional[Service]) -> Reply:
+    """Emergency and safeguarding signposting: 999 first, then the council's children's services
+    (where we hold its number), then the national helplines. Sent before anything else."""
+    if signpost is None:  # content not loaded: never leave a child at risk without the basics
+        text = ("If a child is in immediate danger, call 999 now. If you are worried a child is being harmed, "
+                "contact your council's children's services or the NSPCC helpline on 0808 800 5000.")
+        return Reply(text=text, signpost="safeguarding")
+    lines = [signpost.text, ""]
+    if service and service.detail("childrens_services"):
+        local = f"{service.council or service.service} children's services: {service.detail('childrens_services')}"
+        if service.detail("childrens_services_out_of_hours"):
+            local += f" (out of hours: {service.detail('childrens_services_out_of_hours')})"
+        lines.append(local)
+    lines += [_link_line(link) for link in signpost.links]
+    return Reply(text="\n".join(lines), signpost="safeguarding")
+
+
+def nation_reply(signpost: Signpost) -> Reply:
+    """For a parent in Wales, Scotland or Northern Ireland: the Code is England's; where to go."""
+    lines = [signpost.text, ""] + [_link_line(link) for link in signpost.links]
+    return Reply(text="\n".join(lines), signpost=signpost.id)
+
+
+def nations_reply(nations: Sequence[Signpost]) -> Reply:
+    """Outside England, but we could not tell where: each nation's system and where to go."""
+    lines = ["The SEND Code of Practice and the law I answer from cover England only. Wales, Scotland "
+             "and Northern Ireland each have their own law and their own advice services:"]
+    for nation in nations:
+        lines.append(f"- {nation.name}: " + "; ".join(_link_line(link) for link in nation.links))
+    return Reply(text="\n".join(lines), signpost="other-nation")
+
+
+def source_reply(entry: Entry) -> Reply:
+    """"Where does it say that?": the citations of the answer just given, as links."""
+    lines = [f"My answer to \"{entry.title}\" comes from:"]
+    lines += [f"- {c['label']}" for c in entry.citations]
+    if entry.quote:
+        lines.append(f"\nThe Code says (paragraph {entry.quote['paragraph']}): \"{entry.quote['text']}\"")
+    lines.append("\nThe links open the official text, so you can show it to the school or the council.")
+    return Reply(text="\n".join(lines), citations=list(entry.citations), entry_id=entry.id, quote=entry.quote,
+                 buttons=[TALK_TO_A_PERSON])
+
+
+def no_follow_up_reply(entry: Entry, content: Content, service: Optional[Service], national: Sequence[Service]) -> Reply:
+    """A follow-up we hold no answer for after this topic: say so, offer related topics and a person."""
+    text = (f"I don't have a clear answer to that for \"{entry.title}\". These may help, or an adviser "
+            f"can talk it through with you.\n\n{sendiass_line(service, national)}")
+    buttons = [entry_button(content.entries[r]) for r in entry.related[:CANDIDATES_TO_OFFER] if r in content.entries]
+    return Reply(text=text, buttons=buttons + [TALK_TO_A_PERSON])
+
+
+def no_topic_reply(service: Optional[Service], national: Sequence[Service]) -> Reply:
+    """A follow-up ("where does it say that?") with nothing discussed yet."""
+    text = ("Which topic do you mean? Ask me your question in a few words, for example \"can I ask for "
+            "an EHC needs assessment myself?\"\n\n" + sendiass_line(service, national))
     return Reply(text=text, buttons=[TALK_TO_A_PERSON])
 
 

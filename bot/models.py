@@ -24,6 +24,8 @@ class KnowledgeEntry(Base):
     quote = Column(JSON, nullable=True)
     examples = Column(JSON, nullable=False)
     reviewed = Column(Date, nullable=False)
+    # Where "what if they say no?" / "how long does that take?" lead after this entry (entry ids).
+    follow_ups = Column(JSON, nullable=True)
 
 
 class CodeParagraph(Base):
@@ -46,6 +48,20 @@ class SendiassService(Base):
     details = Column(JSON, nullable=False)  # phone / email / website / opening_hours with source and date
     places = Column(JSON, nullable=False)
     aliases = Column(JSON, nullable=False)
+
+
+class Signpost(Base):
+    """A message that comes before any answer: safeguarding (kind "safeguarding"), or the note for
+    a parent in Wales, Scotland or Northern Ireland (kind "nation", recognised by `places`)."""
+
+    __tablename__ = "signposts"
+
+    id = Column(String(60), primary_key=True)
+    kind = Column(String(20), nullable=False)
+    name = Column(Text, nullable=False)
+    text = Column(Text, nullable=False)
+    places = Column(JSON, nullable=False)
+    links = Column(JSON, nullable=False)  # name, website, phone, source, checked
 
 
 class ContentVersion(Base):

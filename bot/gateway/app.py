@@ -26,6 +26,7 @@ from bot.db import ping
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.store import Content, ContentRepository, Service, content_from_kb
 from bot.settings import MESSAGE_MAX_CHARS, get_settings
+from bot.signposts import safeguarding_concern
 
 logger = logging.getLogger("bot.gateway")
 STATIC = Path(__file__).resolve().parent / "static"
@@ -84,6 +85,11 @@ class Message(BaseModel):
     text: str
     buttons: List[Button] = []
     citations: List[Citation] = []
+    entry_id: Optional[str] = Field(None, description="The knowledge entry this message answers, if it answers one.")
+    signpost: Optional[str] = Field(
+        None, description="'safeguarding', a nation's id ('wales', 'scotland', 'northern-ireland') or 'other-nation' when this message is a signpost sent before any answer."
+    )
+    candidates: List[str] = Field([], description="The knowledge entries ranked highest for the message, best first (for evaluation and staff review).")
 
 
 class ChatResponse(BaseModel):
@@ -124,13 +130,20 @@ def _service(content: Content, council: Optional[str]) -> Optional[Service]:
     return answering.find_service(content, council or get_settings().default_council)
 
 
-def failure_message(council: Optional[str]) -> Dict[str, Any]:
+def failure_messages(council: Optional[str], text: str) -> List[Dict[str, Any]]:
+    """What to say when the assistant behind the gateway does not answer: a child at risk still
+    gets the safeguarding signposting first, and everyone gets a person to call."""
     try:
         content = served_content()
-        reply = answering.failure_reply(_service(content, council), answering.national_services(content))
+        service = _service(content, council)
+        replies = [answering.failure_reply(service, answering.national_services(content))]
+        if safeguarding_concern(text):
+            replies.insert(0, answering.safeguarding_reply(content.safeguarding, service))
     except Exception:  # noqa: BLE001 - the content itself is unreadable: still answer kindly
-        reply = answering.failure_reply(None, [])
-    return {"text": reply.text, "buttons": reply.buttons, "citations": []}
+        replies = [answering.failure_reply(None, [])]
+        if safeguarding_concern(text):
+            replies.insert(0, answering.safeguarding_reply(None, None))
+    return [{"text": r.text, "buttons": r.buttons, "citations": [], **({"signpost": r.signpost} if r.signpost else {})} for r in replies]
 
 
 def _field_name(loc: Any) -> str:
@@ -170,11 +183,16 @@ def _shape(rasa_message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     """One Rasa REST message in the gateway's contract."""
     custom = rasa_message.get("custom")
     if isinstance(custom, dict) and custom.get("text"):
-        return {
+        shaped = {
             "text": custom["text"],
             "buttons": custom.get("buttons") or [],
             "citations": custom.get("citations") or [],
+            "candidates": custom.get("candidates") or [],
         }
+        for name in ("entry_id", "signpost"):
+            if custom.get(name):
+                shaped[name] = custom[name]
+        return shaped
     if rasa_message.get("text"):
         return {"text": rasa_message["text"], "buttons": rasa_message.get("buttons") or [], "citations": []}
     return None
@@ -201,7 +219,7 @@ async def chat(request: ChatRequest) -> Dict[str, Any]:
         logger.warning("Rasa did not answer (%s); sending the fallback reply", type(error).__name__)
     if not messages:
         # Rasa answered nothing (the action server is down) or did not answer at all.
-        messages = [failure_message(request.council)]
+        messages = failure_messages(request.council, request.message)
     # Never log the message text: parents write about their children.
     logger.info("chat reply: %d message(s) in %.0f ms", len(messages), (time.monotonic() - started) * 1000)
     return {"sender_id": request.sender_id, "messages": messages}

@@ -16,13 +16,16 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from bot.knowledge.schema import (
+    FOLLOW_UP_KINDS,
     Answer,
     Citation,
+    FollowUpRule,
     GlossaryTerm,
     Law,
     Myth,
     Paragraph,
     Service,
+    Signpost,
 )
 from bot.settings import CODE_OF_PRACTICE_SOURCE, CODE_OF_PRACTICE_URL
 
@@ -48,6 +51,30 @@ class KnowledgeBase:
     glossary: List[GlossaryTerm]
     fingerprint: str
     files: List[str] = field(default_factory=list)
+    follow_up_rules: List[FollowUpRule] = field(default_factory=list)
+    safeguarding: Optional[Signpost] = None
+    nations: Dict[str, Signpost] = field(default_factory=dict)
+
+    def topic_of(self, entry_id: str) -> Optional[str]:
+        """An answer's topic; for a myth, the topic of the first related answer (a myth is about
+        what its true position is about)."""
+        if entry_id in self.answers:
+            return self.answers[entry_id].topic
+        myth = self.myths.get(entry_id)
+        if myth:
+            return next((self.answers[r].topic for r in myth.related if r in self.answers), None)
+        return None
+
+    def follow_ups_of(self, entry_id: str) -> Dict[str, str]:
+        """Where each follow-up leads after this entry: its topic's rule, then any rule naming
+        the entry itself (which wins)."""
+        result: Dict[str, str] = {}
+        topic = self.topic_of(entry_id)
+        for specific in (False, True):
+            for rule in self.follow_up_rules:
+                if (entry_id in rule.entries) if specific else (rule.topic is not None and rule.topic == topic):
+                    result.update({k: getattr(rule, k) for k in FOLLOW_UP_KINDS if getattr(rule, k)})
+        return result
 
     def entry(self, entry_id: str) -> Optional[Entry]:
         return self.answers.get(entry_id) or self.myths.get(entry_id)
@@ -180,6 +207,9 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
     glossary = load_many("glossary.yml", "terms", GlossaryTerm, required=False)
     councils = load_many("services.yml", "councils", Service, required=False)
     national = load_many("services.yml", "national", Service, required=False)
+    follow_up_rules = load_many("follow_ups.yml", "follow_ups", FollowUpRule, required=False)
+    safeguarding = load_many("signposts.yml", "safeguarding", Signpost, required=False)
+    nations = load_many("signposts.yml", "nations", Signpost, required=False)
 
     paragraph_index: Dict[str, Paragraph] = {}
     for paragraph in paragraphs:
@@ -221,6 +251,22 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
         if quote and quote.paragraph not in paragraph_index:
             problems.append(f"{where}: field 'quote.paragraph': unknown paragraph '{quote.paragraph}'")
 
+    for index, rule in enumerate(follow_up_rules):
+        where = f"{sources.get(id(rule), 'follow_ups.yml')}: follow-up rule {index + 1}"
+        for name in ("entries",) + FOLLOW_UP_KINDS:
+            value = getattr(rule, name)
+            for target in value if isinstance(value, list) else [value] if value else []:
+                if target not in entries:
+                    problems.append(f"{where}: field '{name}': no entry has the id '{target}'")
+    if len(safeguarding) > 1:
+        problems.append("signposts.yml: give one 'safeguarding' message, not several")
+    places: Dict[str, str] = {}
+    for nation in nations:
+        for place in nation.places:
+            if place.lower() in places:
+                problems.append(f"signposts.yml: place '{place}' is listed under both '{places[place.lower()]}' and '{nation.id}'")
+            places[place.lower()] = nation.id
+
     service_ids: Dict[str, Service] = {}
     for service in list(councils) + list(national):
         if service.id in service_ids:
@@ -248,4 +294,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
         glossary=list(glossary),
         fingerprint=digest.hexdigest(),
         files=[str(p) for p in files],
+        follow_up_rules=list(follow_up_rules),
+        safeguarding=safeguarding[0] if safeguarding else None,
+        nations={n.id: n for n in nations},
     )

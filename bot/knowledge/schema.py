@@ -170,11 +170,14 @@ class Service(Strict):
     email: Optional[ContactDetail] = None
     website: Optional[ContactDetail] = None
     opening_hours: Optional[ContactDetail] = None
+    # The council's children's services (children's social care), for a child at risk of harm.
+    childrens_services: Optional[ContactDetail] = None
+    childrens_services_out_of_hours: Optional[ContactDetail] = None
     description: Optional[str] = None
 
     _id = validator("id", allow_reuse=True)(_check_id)
 
-    @validator("phone")
+    @validator("phone", "childrens_services", "childrens_services_out_of_hours")
     def _phone(cls, detail: Optional[ContactDetail]) -> Optional[ContactDetail]:
         if detail and not UK_PHONE_PATTERN.match(detail.value):
             raise ValueError(f"'{detail.value}' is not a UK phone number (e.g. 0151 511 7733)")
@@ -218,3 +221,57 @@ class GlossaryTerm(Strict):
         if not re.match(r"^[A-Z][A-Z0-9_]*$", value):
             raise ValueError(f"'{value}' must be UPPER_CASE_WITH_UNDERSCORES")
         return value
+
+
+FOLLOW_UP_KINDS = ("if_refused", "how_long")
+
+
+class FollowUpRule(Strict):
+    """What "what if they say no?" and "how long does that take?" lead to after a topic (`topic`)
+    or after particular entries (`entries`, which override their topic's rule)."""
+
+    topic: Optional[Literal[TOPICS]] = None  # type: ignore[valid-type]
+    entries: List[str] = []
+    if_refused: Optional[str] = None
+    how_long: Optional[str] = None
+
+    @root_validator(skip_on_failure=True)
+    def _topic_or_entries(cls, values: dict) -> dict:
+        if bool(values.get("topic")) == bool(values.get("entries")):
+            raise ValueError("give either 'topic' or 'entries', not both or neither")
+        if not (values.get("if_refused") or values.get("how_long")):
+            raise ValueError("give 'if_refused' or 'how_long' (the entry id a follow-up leads to)")
+        return values
+
+
+class Link(Strict):
+    """A place to send a parent: a name, a web address and/or phone, and where we found it."""
+
+    name: str
+    website: Optional[str] = None
+    phone: Optional[str] = None
+    source: str
+    checked: dt.date
+
+    _website = validator("website", allow_reuse=True)(_check_url)
+
+    @validator("phone")
+    def _phone(cls, value: Optional[str]) -> Optional[str]:
+        # Helplines have short numbers too (999, 0800 1111, 116 123).
+        if value and not (UK_PHONE_PATTERN.match(value) or re.match(r"^\d{3,8}$", value.replace(" ", ""))):
+            raise ValueError(f"'{value}' is not a UK phone number")
+        return value
+
+
+class Signpost(Strict):
+    """A fixed message that comes before any answer: a child at risk (`safeguarding`), or a
+    parent outside England (a nation, recognised by `places`)."""
+
+    id: str
+    name: str
+    text: str
+    places: List[str] = []
+    links: List[Link]
+
+    _id = validator("id", allow_reuse=True)(_check_id)
+    _length = validator("text", allow_reuse=True)(_check_length)

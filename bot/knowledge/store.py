@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, select
 from bot.db import migrate, new_session
 from bot.knowledge.loader import KnowledgeBase, load_knowledge
 from bot.models import CodeParagraph, ContentVersion, KnowledgeEntry, SendiassService
+from bot.models import Signpost as SignpostRow
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 def _service_row(service: Any, kind: str) -> SendiassService:
     details = {}
-    for name in ("phone", "email", "website", "opening_hours"):
+    for name in ("phone", "email", "website", "opening_hours", "childrens_services", "childrens_services_out_of_hours"):
         detail = getattr(service, name)
         details[name] = (
             {"value": detail.value, "source": detail.source, "checked": detail.checked.isoformat()}
@@ -48,7 +49,7 @@ def _entry_rows(kb: KnowledgeBase) -> List[KnowledgeEntry]:
             id=answer.id, kind="answer", title=answer.title, topic=answer.topic, body=answer.answer,
             citations=[kb.render_citation(c) for c in answer.citations], related=list(answer.related),
             quote=answer.quote.dict() if answer.quote else None, examples=list(answer.examples),
-            reviewed=answer.reviewed,
+            reviewed=answer.reviewed, follow_ups=kb.follow_ups_of(answer.id),
         )
         for answer in kb.answers.values()
     ]
@@ -57,6 +58,7 @@ def _entry_rows(kb: KnowledgeBase) -> List[KnowledgeEntry]:
             id=myth.id, kind="myth", title=myth.myth, topic=None, body=myth.truth, verdict=myth.verdict,
             citations=[kb.render_citation(c) for c in myth.citations], related=list(myth.related),
             quote=None, examples=list(myth.examples), reviewed=myth.reviewed,
+            follow_ups=kb.follow_ups_of(myth.id),
         )
         for myth in kb.myths.values()
     ]
@@ -69,15 +71,28 @@ def _service_rows(kb: KnowledgeBase) -> List[SendiassService]:
     ]
 
 
+def _signpost_rows(kb: KnowledgeBase) -> List[SignpostRow]:
+    signposts = [("safeguarding", kb.safeguarding)] if kb.safeguarding else []
+    signposts += [("nation", nation) for nation in kb.nations.values()]
+    return [
+        SignpostRow(
+            id=item.id, kind=kind, name=item.name, text=item.text, places=list(item.places),
+            links=[{**link.dict(), "checked": link.checked.isoformat()} for link in item.links],
+        )
+        for kind, item in signposts
+    ]
+
+
 def publish(kb: KnowledgeBase, url: Optional[str] = None) -> int:
     """Replace the served content with `kb` in one transaction; return the new version id."""
     with new_session(url) as session, session.begin():
-        for table in (KnowledgeEntry, CodeParagraph, SendiassService):
+        for table in (KnowledgeEntry, CodeParagraph, SendiassService, SignpostRow):
             session.execute(delete(table))
         for paragraph in kb.paragraphs.values():
             session.add(CodeParagraph(number=paragraph.number, chapter=paragraph.chapter, heading=paragraph.heading))
         session.add_all(_entry_rows(kb))
         session.add_all(_service_rows(kb))
+        session.add_all(_signpost_rows(kb))
         version = ContentVersion(fingerprint=kb.fingerprint, entries=len(kb.answers) + len(kb.myths))
         session.add(version)
         session.flush()
@@ -105,6 +120,7 @@ class Entry:
     related: List[str]
     quote: Optional[Dict[str, Any]]
     examples: List[str]
+    follow_ups: Dict[str, str] = field(default_factory=dict)
 
     def public(self) -> Dict[str, Any]:
         """The entry as the API shows it (no training examples)."""
@@ -135,24 +151,52 @@ class Service:
 
 
 @dataclass
+class Signpost:
+    id: str
+    kind: str
+    name: str
+    text: str
+    places: List[str]
+    links: List[Dict[str, Any]]
+
+
+@dataclass
 class Content:
     version: int
     entries: Dict[str, Entry] = field(default_factory=dict)
     services: Dict[str, Service] = field(default_factory=dict)
+    signposts: Dict[str, Signpost] = field(default_factory=dict)
+
+    @property
+    def safeguarding(self) -> Optional[Signpost]:
+        return next((s for s in self.signposts.values() if s.kind == "safeguarding"), None)
+
+    @property
+    def nations(self) -> List[Signpost]:
+        return [s for s in self.signposts.values() if s.kind == "nation"]
 
 
-def _content(version: int, entries: Iterable[KnowledgeEntry], services: Iterable[SendiassService]) -> Content:
+def _content(
+    version: int,
+    entries: Iterable[KnowledgeEntry],
+    services: Iterable[SendiassService],
+    signposts: Iterable[SignpostRow] = (),
+) -> Content:
     content = Content(version=version)
     for row in entries:
         content.entries[row.id] = Entry(
             id=row.id, kind=row.kind, title=row.title, topic=row.topic, body=row.body,
             verdict=row.verdict, citations=list(row.citations), related=list(row.related),
-            quote=row.quote, examples=list(row.examples),
+            quote=row.quote, examples=list(row.examples), follow_ups=dict(row.follow_ups or {}),
         )
     for row in services:
         content.services[row.id] = Service(
             id=row.id, kind=row.kind, council=row.council, service=row.service,
             details=dict(row.details), places=list(row.places), aliases=list(row.aliases),
+        )
+    for row in signposts:
+        content.signposts[row.id] = Signpost(
+            id=row.id, kind=row.kind, name=row.name, text=row.text, places=list(row.places), links=list(row.links),
         )
     return content
 
@@ -160,7 +204,7 @@ def _content(version: int, entries: Iterable[KnowledgeEntry], services: Iterable
 def content_from_kb(kb: KnowledgeBase) -> Content:
     """Content straight from checked files, without a database: the gateway's last resort when
     the database does not answer, so a parent still gets the right phone number."""
-    return _content(0, _entry_rows(kb), _service_rows(kb))
+    return _content(0, _entry_rows(kb), _service_rows(kb), _signpost_rows(kb))
 
 
 class ContentRepository:
@@ -179,7 +223,8 @@ class ContentRepository:
         with new_session(self._url) as session:
             entries = list(session.execute(select(KnowledgeEntry)).scalars())
             services = list(session.execute(select(SendiassService)).scalars())
-        return _content(version, entries, services)
+            signposts = list(session.execute(select(SignpostRow)).scalars())
+        return _content(version, entries, services, signposts)
 
     def current(self) -> Content:
         """The newest published content; the last good copy if the database does not answer."""
