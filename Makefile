@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS := ignore
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test install pipeline generate train validate rasa-validate knowledge-validate load clean
+.PHONY: evaluate run test install pipeline generate train validate rasa-validate knowledge-validate load clean
 
 run: train
 	@$(PY) -m bot.run
@@ -57,6 +57,12 @@ rasa-validate: generate
 		|| (grep -E "UserWarning|ERROR|Error" var/logs/validate.log | tail -40; echo "rasa data validate failed: see var/logs/validate.log"; exit 1)
 
 # Publish edited content to the running assistant (checked first; nothing changes if it is wrong).
+# Accuracy on the evaluation set through the real assistant, beside the BM25 baseline; the
+# results go to docs/evaluation.md. EVAL_SET=tests/evaluation/dev_set.yml for the calibration set.
+EVAL_SET ?= tests/evaluation/eval_set.yml
+evaluate: train
+	@$(PY) -m bot.evaluation --set $(EVAL_SET) --report docs/$(basename $(notdir $(EVAL_SET)))-results.md
+
 load: install
 	@$(PY) -m bot.knowledge load
 

@@ -62,7 +62,26 @@ def entry_ranking(tracker: Tracker) -> List[Tuple[str, float]]:
 
 def lexical_hits(content: Content, tracker: Tracker) -> List[Tuple[str, float]]:
     text = tracker.latest_message.get("text") or ""
-    return lexical_index(content).search(text, k=answering.CANDIDATES_TO_OFFER)
+    return lexical_index(content).search(text, k=answering.LEXICAL_CANDIDATES)
+
+
+def decide(
+    content: Content, tracker: Tracker, among_entries_only: bool = False
+) -> Tuple[answering.Decision, List[Tuple[str, float]]]:
+    """The decision for the latest message, and the combined ranking it was made from.
+
+    `among_entries_only`: the classifier's top intent was not a knowledge entry (a long message
+    starting "hi", a follow-up with nothing discussed yet), so its confidence is spread again over
+    the entries alone, as if the message had to be about one of them."""
+    ranking, lexical = entry_ranking(tracker), lexical_hits(content, tracker)
+    total = sum(c for _, c in ranking)
+    if among_entries_only and total > 0:
+        ranking = [(i, c / total) for i, c in ranking]
+    # The glossary's EntityRuler marks SEND terms (EHC_PLAN, SENCO, ...): a message with none,
+    # and no lexical match, is probably not about SEND at all.
+    send_terms = bool(tracker.latest_message.get("entities"))
+    decision = answering.choose(ranking, lexical, content.entries, send_terms=send_terms)
+    return decision, answering.combined_ranking(ranking, lexical, content.entries)
 
 
 def ranked_candidates(decision: answering.Decision, ranking: List[Tuple[str, float]]) -> List[str]:
@@ -90,7 +109,9 @@ def reply_to(
     else:
         candidates = [content.entries[i] for i in decision.entry_ids]
         reply = answering.clarify_reply(candidates, service, national)
-        events = []
+        # The closest candidate stands as the topic, so "what if they say no?" still has one
+        # (follow-ups mostly depend on the topic, which close candidates share).
+        events = [SlotSet("current_topic", candidates[0].id)] if candidates else []
     reply.candidates = ranked_candidates(decision, ranking or [])
     send(dispatcher, reply)
     return events
@@ -129,7 +150,7 @@ class ActionAnswer(Action):
         else:
             if signpost_first(dispatcher, tracker, content, service):
                 return []
-            decision = answering.choose(ranking, lexical_hits(content, tracker), content.entries)
+            decision, ranking = decide(content, tracker)
         return reply_to(dispatcher, decision, content, service, national, ranking)
 
 
@@ -186,8 +207,7 @@ class ActionNotUnderstood(Action):
         service, national = local_service(content, tracker), answering.national_services(content)
         if signpost_first(dispatcher, tracker, content, service):
             return []
-        ranking = entry_ranking(tracker)
-        decision = answering.choose(ranking, lexical_hits(content, tracker), content.entries)
+        decision, ranking = decide(content, tracker)
         return reply_to(dispatcher, decision, content, service, national, ranking)
 
 
@@ -246,8 +266,7 @@ class ActionFollowUp(Action):
         topic = content.entries.get(tracker.get_slot("current_topic") or "")
         if topic is None or kind is None:
             # Nothing discussed yet: treat it as a question in its own right.
-            ranking = entry_ranking(tracker)
-            decision = answering.choose(ranking, lexical_hits(content, tracker), content.entries)
+            decision, ranking = decide(content, tracker, among_entries_only=True)
             if decision.answer or decision.entry_ids:
                 return reply_to(dispatcher, decision, content, service, national, ranking)
             send(dispatcher, answering.no_topic_reply(service, national))
@@ -260,3 +279,28 @@ class ActionFollowUp(Action):
             send(dispatcher, answering.no_follow_up_reply(topic, content, service, national))
             return []
         return reply_to(dispatcher, answering.Decision(entry_ids=[target.id], clarify=False), content, service, national)
+
+
+#: Small talk with more words than this is a question that happens to start with "hi" or end with
+#: "thanks": it is answered as a question.
+SMALL_TALK_MAX_WORDS = 8
+
+
+class ActionSmallTalk(Action):
+    """Hello, thanks, goodbye: the usual short reply, unless the message is really a question."""
+
+    def name(self) -> Text:
+        return "action_small_talk"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or "greet"
+        if len(text.split()) <= SMALL_TALK_MAX_WORDS:
+            send(dispatcher, answering.small_talk_reply(intent))
+            return []
+        content = _repository.current()
+        service, national = local_service(content, tracker), answering.national_services(content)
+        if signpost_first(dispatcher, tracker, content, service):
+            return []
+        decision, ranking = decide(content, tracker, among_entries_only=True)
+        return reply_to(dispatcher, decision, content, service, national, ranking)

@@ -12,18 +12,29 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from bot.intents import button_payload
 from bot.knowledge.store import Content, Entry, Service, Signpost
 
-# --- Thresholds: one place (besides Rasa's FallbackClassifier in config.yml, which turns a message
-# below 0.3 confidence, or within 0.05 of the runner-up, into nlu_fallback before any of this). ---
-#: Answer straight away when the classifier's top entry is at least this confident ...
-ANSWER_MIN_CONFIDENCE = 0.5
-#: ... and at least this far ahead of the runner-up.
-ANSWER_MIN_MARGIN = 0.15
-#: Below the bar, the lexical search can still confirm one of the classifier's top candidates.
+# --- Thresholds: one place. Calibrated on the development set (tests/evaluation/dev_set.yml, never on
+# the evaluation set); docs/evaluation.md shows the effect. Rasa's FallbackClassifier (config.yml)
+# only marks a message nlu_fallback: the choice below is made for every knowledge question. ---
+#: Weight of the lexical search (BM25) against the classifier in the combined score.
+LEXICAL_WEIGHT = 0.4
+#: A BM25 top score at or above this counts as full lexical evidence; below, it is scaled down
+#: (a weak word overlap should not outvote the classifier).
+LEXICAL_STRONG_SCORE = 8.0
+#: Below this BM25 top score, and with no SEND term in the message, the lexical side says
+#: "not about SEND at all".
+LEXICAL_OFF_TOPIC_SCORE = 4.0
+#: Answer when the chosen entry's combined score is at least this ...
+ANSWER_MIN_CONFIDENCE = 0.15
+#: ... and at least this far ahead of the runner-up (unless the two are related entries).
+ANSWER_MIN_MARGIN = 0.05
+#: How many lexical hits take part in the combined score.
+LEXICAL_CANDIDATES = 10
+#: How many close topics a clarifying question offers.
 CANDIDATES_TO_OFFER = 3
-#: Two related entries at the top (near-duplicates), or the lexical search agreeing: answer at this.
-RELATED_MIN_CONFIDENCE = 0.3
-#: When nothing was clear enough to answer, offer entries at least this likely as buttons.
+#: Offer an entry as a button only if its combined score is at least this.
 CLARIFY_MIN_CONFIDENCE = 0.1
+#: An off-topic looking message is still answered if the classifier alone is this sure.
+OFF_TOPIC_OVERRIDE_CONFIDENCE = 0.6
 
 TALK_TO_A_PERSON = {"title": "Talk to a person", "payload": "/ask_for_person"}
 
@@ -43,6 +54,9 @@ class Reply:
     """One message, in the shape the gateway returns (text, buttons, citations)."""
 
     text: str
+    #: What sort of reply: answer, source, clarify, not_understood, out_of_scope, contact, failure,
+    #: safeguarding, nation, no_follow_up (the widget and the evaluation read it).
+    kind: str = "answer"
     buttons: List[Dict[str, str]] = field(default_factory=list)
     citations: List[Dict[str, Any]] = field(default_factory=list)
     entry_id: Optional[str] = None
@@ -54,7 +68,7 @@ class Reply:
     candidates: List[str] = field(default_factory=list)
 
     def payload(self) -> Dict[str, Any]:
-        data: Dict[str, Any] = {"text": self.text, "buttons": self.buttons, "citations": self.citations}
+        data: Dict[str, Any] = {"text": self.text, "kind": self.kind, "buttons": self.buttons, "citations": self.citations}
         for name in ("entry_id", "quote", "signpost"):
             if getattr(self, name):
                 data[name] = getattr(self, name)
@@ -80,42 +94,59 @@ def _related(a: Entry, b: Entry) -> bool:
     return b.id in a.related or a.id in b.related
 
 
+def combined_ranking(
+    ranking: Sequence[Tuple[str, float]], lexical: Sequence[Tuple[str, float]], entries: Dict[str, Entry]
+) -> List[Tuple[str, float]]:
+    """One score per entry: the classifier's confidence blended with the entry's share of the
+    lexical (BM25) scores, the lexical side scaled down when its best match is weak.
+
+    Why both: the classifier knows parents' phrasing from the example questions; BM25 reads the
+    answers too and catches the key words of long stories, where the classifier is least sure.
+    """
+    classifier = {i: c for i, c in ranking if i in entries}
+    lexical = [(i, s) for i, s in lexical if i in entries]
+    total = sum(s for _, s in lexical)
+    strength = min(1.0, lexical[0][1] / LEXICAL_STRONG_SCORE) if lexical else 0.0
+    share = {i: s / total for i, s in lexical} if total else {}
+    scores = {
+        i: (1 - LEXICAL_WEIGHT) * classifier.get(i, 0.0) + LEXICAL_WEIGHT * strength * share.get(i, 0.0)
+        for i in set(classifier) | set(share)
+    }
+    return sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
 def choose(
     ranking: Sequence[Tuple[str, float]],
     lexical: Sequence[Tuple[str, float]],
     entries: Dict[str, Entry],
+    send_terms: bool = True,
 ) -> Decision:
     """Decide from the classifier's ranking (entry id, confidence) and the lexical hits (id, score).
 
-    Answer when the classifier is confident and clear of the runner-up; or when the top two are
-    near-duplicates (related entries: either answer is right; a myth wins, since its reply also
-    gives the true position); or when the lexical search confirms one of the close candidates.
-    Otherwise offer the likely candidates, or nothing if the message looks off-topic to both.
+    Answer when the combined score of the best entry clears the bar and its margin over the
+    runner-up (or the two are near-duplicates: related entries, where either answer is right and a
+    myth wins, since its reply also gives the true position). Otherwise offer the likely
+    candidates, or nothing if the message looks off-topic (`send_terms` False: no SEND word in it)
+    to both sides.
     """
-    ranking = [(i, conf) for i, conf in ranking if i in entries]
-    lexical_ids = [i for i, _ in lexical if i in entries]
-    if not ranking:
+    combined = combined_ranking(ranking, lexical, entries)
+    if not combined:
         return Decision(entry_ids=[], clarify=True)
-    top_id, top = ranking[0]
-    second_id, second = ranking[1] if len(ranking) > 1 else ("", 0.0)
-    if top >= ANSWER_MIN_CONFIDENCE and top - second >= ANSWER_MIN_MARGIN:
-        return Decision(entry_ids=[top_id], clarify=False)
-    near_duplicates = (
-        second_id
-        and top >= RELATED_MIN_CONFIDENCE
-        and second >= CLARIFY_MIN_CONFIDENCE
-        and top - second < ANSWER_MIN_MARGIN
-        and _related(entries[top_id], entries[second_id])
-    )
-    if near_duplicates:
-        pair = [entries[top_id], entries[second_id]]
-        myth = next((e.id for e in pair if e.kind == "myth"), top_id)
-        return Decision(entry_ids=[myth], clarify=False)
-    likely = [i for i, conf in ranking[:CANDIDATES_TO_OFFER] if conf >= CLARIFY_MIN_CONFIDENCE]
-    if lexical_ids and lexical_ids[0] in likely and top >= RELATED_MIN_CONFIDENCE:
-        return Decision(entry_ids=[lexical_ids[0]], clarify=False)
-    on_topic = bool(set(lexical_ids) & set(likely)) or sum(c for _, c in ranking[:CANDIDATES_TO_OFFER]) >= 0.5
-    return Decision(entry_ids=likely if on_topic else [], clarify=True)
+    classifier_top = max((c for i, c in ranking if i in entries), default=0.0)
+    lexical_top = max((s for i, s in lexical if i in entries), default=0.0)
+    off_topic = not send_terms and lexical_top < LEXICAL_OFF_TOPIC_SCORE and classifier_top < OFF_TOPIC_OVERRIDE_CONFIDENCE
+    if off_topic:
+        return Decision(entry_ids=[], clarify=True)
+    top_id, top = combined[0]
+    second_id, second = combined[1] if len(combined) > 1 else ("", 0.0)
+    if top >= ANSWER_MIN_CONFIDENCE:
+        if top - second >= ANSWER_MIN_MARGIN:
+            return Decision(entry_ids=[top_id], clarify=False)
+        if second_id and _related(entries[top_id], entries[second_id]):
+            pair = [entries[top_id], entries[second_id]]
+            return Decision(entry_ids=[next((e.id for e in pair if e.kind == "myth"), top_id)], clarify=False)
+    likely = [i for i, score in combined[:CANDIDATES_TO_OFFER] if score >= CLARIFY_MIN_CONFIDENCE]
+    return Decision(entry_ids=likely, clarify=True)
 
 
 def sendiass_line(service: Optional[Service], national: Sequence[Service]) -> str:
@@ -160,13 +191,38 @@ def entry_reply(entry: Entry, content: Content, service: Optional[Service], nati
     )
 
 
+SMALL_TALK = {
+    "greet": Reply(
+        kind="greeting",
+        text=(
+            "Hello. I can help you understand the support children with special educational needs and "
+            "disabilities (SEND) should get in England. I answer from the SEND Code of Practice and show "
+            "you the paragraph. What would you like to ask?"
+        ),
+        buttons=[
+            {"title": "Can I ask for an EHC needs assessment myself?", "payload": button_payload("ehc-request-who-can-ask", "answer")},
+            {"title": "What is SEN support?", "payload": button_payload("what-is-sen-support", "answer")},
+            TALK_TO_A_PERSON,
+        ],
+    ),
+    "goodbye": Reply(kind="greeting", text="Goodbye. Come back any time you have a question."),
+    "thank": Reply(kind="greeting", text="You're welcome. Is there anything else you'd like to ask?"),
+}
+
+
+def small_talk_reply(intent: str) -> Reply:
+    """Hello, thanks or goodbye (a copy, so a caller can change it safely)."""
+    reply = SMALL_TALK.get(intent, SMALL_TALK["greet"])
+    return Reply(kind=reply.kind, text=reply.text, buttons=list(reply.buttons))
+
+
 def clarify_reply(candidates: Sequence[Entry], service: Optional[Service], national: Sequence[Service]) -> Reply:
     if not candidates:
         return not_understood_reply(service, national)
     text = "I want to be sure I answer the right question. Which of these is closest?"
     buttons = [entry_button(e) for e in candidates]
     buttons.append(TALK_TO_A_PERSON)
-    return Reply(text=text, buttons=buttons)
+    return Reply(text=text, kind="clarify", buttons=buttons)
 
 
 def not_understood_reply(service: Optional[Service], national: Sequence[Service]) -> Reply:
@@ -175,7 +231,7 @@ def not_understood_reply(service: Optional[Service], national: Sequence[Service]
         "special educational needs and disabilities (SEND) in England, such as SEN support at school "
         "or EHC needs assessments. Could you put it another way?\n\n" + sendiass_line(service, national)
     )
-    return Reply(text=text, buttons=[TALK_TO_A_PERSON])
+    return Reply(kind="not_understood", text=text, buttons=[TALK_TO_A_PERSON])
 
 
 def out_of_scope_reply(service: Optional[Service], national: Sequence[Service]) -> Reply:
@@ -184,7 +240,7 @@ def out_of_scope_reply(service: Optional[Service], national: Sequence[Service]) 
         "disabilities (SEND) in England, using the SEND Code of Practice. For other council services, "
         "please contact your council directly.\n\n" + sendiass_line(service, national)
     )
-    return Reply(text=text, buttons=[TALK_TO_A_PERSON])
+    return Reply(kind="out_of_scope", text=text, buttons=[TALK_TO_A_PERSON])
 
 
 def contact_reply(service: Optional[Service], national: Sequence[Service]) -> Reply:
@@ -194,20 +250,20 @@ def contact_reply(service: Optional[Service], national: Sequence[Service]) -> Re
         for label, name in (("Phone", "phone"), ("Email", "email"), ("Website", "website"), ("Opening hours", "opening_hours")):
             if service.detail(name):
                 lines.append(f"{label}: {service.detail(name)}")
-        return Reply(text="\n".join(lines))
+        return Reply(kind="contact", text="\n".join(lines))
     lines = ["I don't have contact details for your local SENDIASS yet."]
     for other in national:
         parts = [other.detail(n) for n in ("phone", "email", "website") if other.detail(n)]
         if parts:
             lines.append(f"{other.service}: {', '.join(parts)}")
     lines.append("Every council in England must arrange a SENDIASS: search for 'SENDIASS' and your council's name.")
-    return Reply(text="\n".join(lines))
+    return Reply(kind="contact", text="\n".join(lines))
 
 
 def failure_reply(service: Optional[Service], national: Sequence[Service]) -> Reply:
     """What the gateway says when part of the assistant is down: no stack trace, a person to call."""
     text = "Sorry, something went wrong on our side and I can't answer that right now.\n\n" + sendiass_line(service, national)
-    return Reply(text=text, buttons=[TALK_TO_A_PERSON])
+    return Reply(kind="failure", text=text, buttons=[TALK_TO_A_PERSON])
 
 
 def _link_line(link: Dict[str, Any]) -> str:
@@ -221,7 +277,7 @@ def safeguarding_reply(signpost: Optional[Signpost], service: Optional[Service])
     if signpost is None:  # content not loaded: never leave a child at risk without the basics
         text = ("If a child is in immediate danger, call 999 now. If you are worried a child is being harmed, "
                 "contact your council's children's services or the NSPCC helpline on 0808 800 5000.")
-        return Reply(text=text, signpost="safeguarding")
+        return Reply(kind="safeguarding", text=text, signpost="safeguarding")
     lines = [signpost.text, ""]
     if service and service.detail("childrens_services"):
         local = f"{service.council or service.service} children's services: {service.detail('childrens_services')}"
@@ -229,13 +285,13 @@ def safeguarding_reply(signpost: Optional[Signpost], service: Optional[Service])
             local += f" (out of hours: {service.detail('childrens_services_out_of_hours')})"
         lines.append(local)
     lines += [_link_line(link) for link in signpost.links]
-    return Reply(text="\n".join(lines), signpost="safeguarding")
+    return Reply(kind="safeguarding", text="\n".join(lines), signpost="safeguarding")
 
 
 def nation_reply(signpost: Signpost) -> Reply:
     """For a parent in Wales, Scotland or Northern Ireland: the Code is England's; where to go."""
     lines = [signpost.text, ""] + [_link_line(link) for link in signpost.links]
-    return Reply(text="\n".join(lines), signpost=signpost.id)
+    return Reply(kind="nation", text="\n".join(lines), signpost=signpost.id)
 
 
 def nations_reply(nations: Sequence[Signpost]) -> Reply:
@@ -244,7 +300,7 @@ def nations_reply(nations: Sequence[Signpost]) -> Reply:
              "and Northern Ireland each have their own law and their own advice services:"]
     for nation in nations:
         lines.append(f"- {nation.name}: " + "; ".join(_link_line(link) for link in nation.links))
-    return Reply(text="\n".join(lines), signpost="other-nation")
+    return Reply(kind="nation", text="\n".join(lines), signpost="other-nation")
 
 
 def source_reply(entry: Entry) -> Reply:
@@ -254,7 +310,7 @@ def source_reply(entry: Entry) -> Reply:
     if entry.quote:
         lines.append(f"\nThe Code says (paragraph {entry.quote['paragraph']}): \"{entry.quote['text']}\"")
     lines.append("\nThe links open the official text, so you can show it to the school or the council.")
-    return Reply(text="\n".join(lines), citations=list(entry.citations), entry_id=entry.id, quote=entry.quote,
+    return Reply(kind="source", text="\n".join(lines), citations=list(entry.citations), entry_id=entry.id, quote=entry.quote,
                  buttons=[TALK_TO_A_PERSON])
 
 
@@ -263,14 +319,14 @@ def no_follow_up_reply(entry: Entry, content: Content, service: Optional[Service
     text = (f"I don't have a clear answer to that for \"{entry.title}\". These may help, or an adviser "
             f"can talk it through with you.\n\n{sendiass_line(service, national)}")
     buttons = [entry_button(content.entries[r]) for r in entry.related[:CANDIDATES_TO_OFFER] if r in content.entries]
-    return Reply(text=text, buttons=buttons + [TALK_TO_A_PERSON])
+    return Reply(kind="no_follow_up", text=text, buttons=buttons + [TALK_TO_A_PERSON])
 
 
 def no_topic_reply(service: Optional[Service], national: Sequence[Service]) -> Reply:
     """A follow-up ("where does it say that?") with nothing discussed yet."""
     text = ("Which topic do you mean? Ask me your question in a few words, for example \"can I ask for "
             "an EHC needs assessment myself?\"\n\n" + sendiass_line(service, national))
-    return Reply(text=text, buttons=[TALK_TO_A_PERSON])
+    return Reply(kind="not_understood", text=text, buttons=[TALK_TO_A_PERSON])
 
 
 def find_service(content: Content, council: Optional[str]) -> Optional[Service]:

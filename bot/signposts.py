@@ -40,6 +40,9 @@ SAFEGUARDING_PATTERNS: Sequence[re.Pattern] = tuple(
         r"step ?dad|step ?mum|partner|husband|boyfriend))\b",
         r"\bleft (?:alone|on (?:his|her|their) own) (?:for days|all night|without food|overnight)\b",
         r"\b(?:no|without) food for days\b",
+        r"\bleft (?:alone|on (?:his|her|their) own) (?:all day|every day|for hours)\b",
+        r"\block(?:ed|s|ing)? (?:him|her|them) (?:in|up)\b|\bsat on (?:him|her|them)\b",
+        r"\b(?:restrained|pinned (?:him|her|them) down)\b",
     )
 )
 

@@ -170,3 +170,31 @@ class Stack:
     def stop(self) -> None:
         for key in ("gateway", "rasa", "action_server"):
             self.stop_one(key)
+
+
+#: Environment variables that would point a private stack at someone else's database or Redis.
+DEPLOYMENT_VARIABLES = ("DATABASE_URL", "TRACKER_DATABASE_URL", "REDIS_URL", "DATA_DIR", "PORT", "HOST")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_private_stack(data_dir: Path, model: Path, extra_env: Optional[Dict[str, str]] = None) -> Stack:
+    """A whole assistant on free ports with its own data folder and database (SQLite unless
+    `extra_env` says otherwise), content published: for the tests and the evaluation, which must
+    not touch a running deployment."""
+    from bot.knowledge.store import load_and_publish
+
+    extra_env = extra_env or {}
+    base_env = {k: v for k, v in os.environ.items() if k not in DEPLOYMENT_VARIABLES}
+    settings = Settings(
+        data_dir=data_dir, host="127.0.0.1", port=free_port(), rasa_port=free_port(), action_port=free_port(),
+    )
+    env = {**base_env, "DATA_DIR": str(data_dir), **extra_env}
+    load_and_publish(url=extra_env.get("DATABASE_URL", f"sqlite:///{data_dir / 'assistant.db'}"))
+    stack = Stack(settings, model, base_env=env)
+    stack.start()
+    return stack

@@ -7,7 +7,6 @@ the real three processes once, on free ports, with their own data folder.
 from __future__ import annotations
 
 import os
-import socket
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,20 +15,10 @@ from typing import Any, Dict, Iterator, Optional
 import httpx
 import pytest
 
-from bot.knowledge.store import load_and_publish
 from bot.settings import Settings
-from bot.stack import Stack
-
-#: Environment variables that would point a test stack at someone else's database or Redis.
-DEPLOYMENT_VARIABLES = ("DATABASE_URL", "TRACKER_DATABASE_URL", "REDIS_URL", "DATA_DIR", "PORT", "HOST")
+from bot.stack import DEPLOYMENT_VARIABLES, Stack, free_port, start_private_stack  # noqa: F401 (re-exported)
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -54,16 +43,8 @@ def trained_model() -> Path:
 
 
 def _start(tmp: Path, model: Path, extra: Dict[str, str]) -> RunningAssistant:
-    base_env = {k: v for k, v in os.environ.items() if k not in DEPLOYMENT_VARIABLES}
-    settings = Settings(
-        data_dir=tmp, host="127.0.0.1", port=free_port(), rasa_port=free_port(), action_port=free_port(),
-    )
-    env = {**base_env, "DATA_DIR": str(tmp), **extra}
-    database_url = extra.get("DATABASE_URL", f"sqlite:///{tmp / 'assistant.db'}")
-    load_and_publish(url=database_url)
-    stack = Stack(settings, model, base_env=env)
-    stack.start()
-    return RunningAssistant(url=f"http://127.0.0.1:{settings.port}", settings=settings, stack=stack)
+    stack = start_private_stack(tmp, model, extra)
+    return RunningAssistant(url=f"http://127.0.0.1:{stack.settings.port}", settings=stack.settings, stack=stack)
 
 
 @pytest.fixture(scope="session")

@@ -85,6 +85,9 @@ class Message(BaseModel):
     text: str
     buttons: List[Button] = []
     citations: List[Citation] = []
+    kind: Optional[str] = Field(
+        None, description="answer, source, clarify, not_understood, out_of_scope, contact, failure, safeguarding, nation or no_follow_up; null for small talk."
+    )
     entry_id: Optional[str] = Field(None, description="The knowledge entry this message answers, if it answers one.")
     signpost: Optional[str] = Field(
         None, description="'safeguarding', a nation's id ('wales', 'scotland', 'northern-ireland') or 'other-nation' when this message is a signpost sent before any answer."
@@ -143,7 +146,10 @@ def failure_messages(council: Optional[str], text: str) -> List[Dict[str, Any]]:
         replies = [answering.failure_reply(None, [])]
         if safeguarding_concern(text):
             replies.insert(0, answering.safeguarding_reply(None, None))
-    return [{"text": r.text, "buttons": r.buttons, "citations": [], **({"signpost": r.signpost} if r.signpost else {})} for r in replies]
+    return [
+        {"text": r.text, "kind": r.kind, "buttons": r.buttons, "citations": [], **({"signpost": r.signpost} if r.signpost else {})}
+        for r in replies
+    ]
 
 
 def _field_name(loc: Any) -> str:
@@ -189,7 +195,7 @@ def _shape(rasa_message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
             "citations": custom.get("citations") or [],
             "candidates": custom.get("candidates") or [],
         }
-        for name in ("entry_id", "signpost"):
+        for name in ("kind", "entry_id", "signpost"):
             if custom.get(name):
                 shaped[name] = custom[name]
         return shaped
