@@ -80,8 +80,17 @@ def decide(
     # The glossary's EntityRuler marks SEND terms (EHC_PLAN, SENCO, ...): a message with none,
     # and no lexical match, is probably not about SEND at all.
     send_terms = bool(tracker.latest_message.get("entities"))
-    decision = answering.choose(ranking, lexical, content.entries, send_terms=send_terms)
-    return decision, answering.combined_ranking(ranking, lexical, content.entries)
+    words = len((tracker.latest_message.get("text") or "").split())
+    decision = answering.choose(ranking, lexical, content.entries, send_terms=send_terms, words=words)
+    return decision, answering.combined_ranking(ranking, lexical, content.entries, words)
+
+
+def runner_up_intent(tracker: Tracker) -> str:
+    """The classifier's best real intent (Rasa puts nlu_fallback first when it was unsure)."""
+    for item in tracker.latest_message.get("intent_ranking") or []:
+        if item.get("name") != "nlu_fallback":
+            return str(item.get("name") or "")
+    return ""
 
 
 def ranked_candidates(decision: answering.Decision, ranking: List[Tuple[str, float]]) -> List[str]:
@@ -194,6 +203,21 @@ class ActionOutOfScope(_FixedReplyAction):
     reply = staticmethod(answering.out_of_scope_reply)
     signposts_first = True
 
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        if tracker.latest_message.get("entities"):
+            # "Out of scope" but with SEND words in it ("book an appointment with SENDIASS"):
+            # check the knowledge base before saying no.
+            content = _repository.current()
+            service, national = local_service(content, tracker), answering.national_services(content)
+            if signpost_first(dispatcher, tracker, content, service):
+                return []
+            decision, ranking = decide(content, tracker)
+            if decision.answer or decision.entry_ids:
+                return reply_to(dispatcher, decision, content, service, national, ranking)
+            send(dispatcher, self.reply(service, national))
+            return []
+        return super().run(dispatcher, tracker, domain)
+
 
 class ActionNotUnderstood(Action):
     """Rasa was unsure (nlu_fallback): answer if the entries at the top agree, offer the closest
@@ -207,6 +231,10 @@ class ActionNotUnderstood(Action):
         service, national = local_service(content, tracker), answering.national_services(content)
         if signpost_first(dispatcher, tracker, content, service):
             return []
+        likely = runner_up_intent(tracker)
+        if likely in FOLLOW_UP_KINDS and tracker.get_slot("current_topic"):
+            # An unsure "what if they say no?" in the middle of a topic: a follow-up after all.
+            return follow_up(dispatcher, tracker, content, FOLLOW_UP_KINDS[likely])
         decision, ranking = decide(content, tracker)
         return reply_to(dispatcher, decision, content, service, national, ranking)
 
@@ -259,26 +287,32 @@ class ActionFollowUp(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         content = _repository.current()
-        service, national = local_service(content, tracker), answering.national_services(content)
+        service = local_service(content, tracker)
         if signpost_first(dispatcher, tracker, content, service):
             return []
         kind = FOLLOW_UP_KINDS.get((tracker.latest_message.get("intent") or {}).get("name") or "")
-        topic = content.entries.get(tracker.get_slot("current_topic") or "")
-        if topic is None or kind is None:
-            # Nothing discussed yet: treat it as a question in its own right.
-            decision, ranking = decide(content, tracker, among_entries_only=True)
-            if decision.answer or decision.entry_ids:
-                return reply_to(dispatcher, decision, content, service, national, ranking)
-            send(dispatcher, answering.no_topic_reply(service, national))
-            return []
-        if kind == "source":
-            send(dispatcher, answering.source_reply(topic))
-            return []
-        target = content.entries.get(topic.follow_ups.get(kind, ""))
-        if target is None:
-            send(dispatcher, answering.no_follow_up_reply(topic, content, service, national))
-            return []
-        return reply_to(dispatcher, answering.Decision(entry_ids=[target.id], clarify=False), content, service, national)
+        return follow_up(dispatcher, tracker, content, kind)
+
+
+def follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, content: Content, kind: Optional[str]) -> List[EventType]:
+    """Answer a follow-up of `kind` (if_refused, how_long, source) about the current topic."""
+    service, national = local_service(content, tracker), answering.national_services(content)
+    topic = content.entries.get(tracker.get_slot("current_topic") or "")
+    if topic is None or kind is None:
+        # Nothing discussed yet: treat it as a question in its own right.
+        decision, ranking = decide(content, tracker, among_entries_only=True)
+        if decision.answer or decision.entry_ids:
+            return reply_to(dispatcher, decision, content, service, national, ranking)
+        send(dispatcher, answering.no_topic_reply(service, national))
+        return []
+    if kind == "source":
+        send(dispatcher, answering.source_reply(topic))
+        return []
+    target = content.entries.get(topic.follow_ups.get(kind, ""))
+    if target is None:
+        send(dispatcher, answering.no_follow_up_reply(topic, content, service, national))
+        return []
+    return reply_to(dispatcher, answering.Decision(entry_ids=[target.id], clarify=False), content, service, national)
 
 
 #: Small talk with more words than this is a question that happens to start with "hi" or end with

@@ -15,8 +15,14 @@ from bot.knowledge.store import Content, Entry, Service, Signpost
 # --- Thresholds: one place. Calibrated on the development set (tests/evaluation/dev_set.yml, never on
 # the evaluation set); docs/evaluation.md shows the effect. Rasa's FallbackClassifier (config.yml)
 # only marks a message nlu_fallback: the choice below is made for every knowledge question. ---
-#: Weight of the lexical search (BM25) against the classifier in the combined score.
+#: Weight of the lexical search (BM25) against the classifier in the combined score, for a short
+#: message; it rises to LEXICAL_WEIGHT_LONG for a long story (the classifier learnt from short
+#: questions, and a story's key words are what BM25 reads best).
 LEXICAL_WEIGHT = 0.4
+LEXICAL_WEIGHT_LONG = 0.7
+#: Messages up to SHORT_MESSAGE_WORDS words are short; from LONG_MESSAGE_WORDS words, long.
+SHORT_MESSAGE_WORDS = 15
+LONG_MESSAGE_WORDS = 40
 #: A BM25 top score at or above this counts as full lexical evidence; below, it is scaled down
 #: (a weak word overlap should not outvote the classifier).
 LEXICAL_STRONG_SCORE = 8.0
@@ -94,8 +100,17 @@ def _related(a: Entry, b: Entry) -> bool:
     return b.id in a.related or a.id in b.related
 
 
+def lexical_weight(words: int) -> float:
+    """The lexical search's weight for a message of `words` words (see LEXICAL_WEIGHT)."""
+    share = (words - SHORT_MESSAGE_WORDS) / (LONG_MESSAGE_WORDS - SHORT_MESSAGE_WORDS)
+    return LEXICAL_WEIGHT + (LEXICAL_WEIGHT_LONG - LEXICAL_WEIGHT) * min(1.0, max(0.0, share))
+
+
 def combined_ranking(
-    ranking: Sequence[Tuple[str, float]], lexical: Sequence[Tuple[str, float]], entries: Dict[str, Entry]
+    ranking: Sequence[Tuple[str, float]],
+    lexical: Sequence[Tuple[str, float]],
+    entries: Dict[str, Entry],
+    words: int = 0,
 ) -> List[Tuple[str, float]]:
     """One score per entry: the classifier's confidence blended with the entry's share of the
     lexical (BM25) scores, the lexical side scaled down when its best match is weak.
@@ -108,8 +123,9 @@ def combined_ranking(
     total = sum(s for _, s in lexical)
     strength = min(1.0, lexical[0][1] / LEXICAL_STRONG_SCORE) if lexical else 0.0
     share = {i: s / total for i, s in lexical} if total else {}
+    weight = lexical_weight(words)
     scores = {
-        i: (1 - LEXICAL_WEIGHT) * classifier.get(i, 0.0) + LEXICAL_WEIGHT * strength * share.get(i, 0.0)
+        i: (1 - weight) * classifier.get(i, 0.0) + weight * strength * share.get(i, 0.0)
         for i in set(classifier) | set(share)
     }
     return sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
@@ -120,6 +136,7 @@ def choose(
     lexical: Sequence[Tuple[str, float]],
     entries: Dict[str, Entry],
     send_terms: bool = True,
+    words: int = 0,
 ) -> Decision:
     """Decide from the classifier's ranking (entry id, confidence) and the lexical hits (id, score).
 
@@ -127,9 +144,10 @@ def choose(
     runner-up (or the two are near-duplicates: related entries, where either answer is right and a
     myth wins, since its reply also gives the true position). Otherwise offer the likely
     candidates, or nothing if the message looks off-topic (`send_terms` False: no SEND word in it)
-    to both sides.
+    to both sides. A message with SEND words in it always gets the closest topics offered rather
+    than "I did not understand": it is about SEND, so a button is more use than a shrug.
     """
-    combined = combined_ranking(ranking, lexical, entries)
+    combined = combined_ranking(ranking, lexical, entries, words)
     if not combined:
         return Decision(entry_ids=[], clarify=True)
     classifier_top = max((c for i, c in ranking if i in entries), default=0.0)
@@ -146,6 +164,8 @@ def choose(
             pair = [entries[top_id], entries[second_id]]
             return Decision(entry_ids=[next((e.id for e in pair if e.kind == "myth"), top_id)], clarify=False)
     likely = [i for i, score in combined[:CANDIDATES_TO_OFFER] if score >= CLARIFY_MIN_CONFIDENCE]
+    if not likely and send_terms:
+        likely = [i for i, score in combined[:CANDIDATES_TO_OFFER] if score > 0]
     return Decision(entry_ids=likely, clarify=True)
 
 

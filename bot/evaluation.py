@@ -45,8 +45,9 @@ from bot.settings import PROJECT_ROOT, get_settings
 
 DEFAULT_SET = PROJECT_ROOT / "tests" / "evaluation" / "eval_set.yml"
 #: BM25 baseline: below this top score the baseline calls a message out of scope. Chosen on the
-#: development set (tests/evaluation/dev_set.yml) to give the baseline its best accuracy there.
-BASELINE_MIN_SCORE = 6.0
+#: development set (tests/evaluation/dev_set.yml): the score with the most right answers plus
+#: rightly declined out-of-scope messages there (0, 2, 4, 6, 8 and 10 were tried).
+BASELINE_MIN_SCORE = 4.0
 DECLINED = {"out_of_scope", "not_understood"}
 TARGETS = {"top1_citation": 0.80, "top3_citation": 0.90, "oos_precision": 0.95}
 

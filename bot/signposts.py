@@ -43,6 +43,7 @@ SAFEGUARDING_PATTERNS: Sequence[re.Pattern] = tuple(
         r"\bleft (?:alone|on (?:his|her|their) own) (?:all day|every day|for hours)\b",
         r"\block(?:ed|s|ing)? (?:him|her|them) (?:in|up)\b|\bsat on (?:him|her|them)\b",
         r"\b(?:restrained|pinned (?:him|her|them) down)\b",
+        r"\btouch(?:ed|ing|es) (?:him|her|them)\b|\bhit (?:him|her|them|my)\b|\blocked in (?:a|the|his|her) room\b",
     )
 )
 

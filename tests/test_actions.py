@@ -152,13 +152,14 @@ def test_two_unrelated_close_low_entries_ask_which_is_closest(actions):
     assert reply["buttons"][0]["title"] == content.entries["mediation"].title
     assert reply["buttons"][1]["title"] == content.entries["ehc-naming-a-school"].title
     assert reply["citations"] == []
-    assert events == []  # no topic is remembered for a question not yet answered
+    # The closest candidate stands as the topic, so a follow-up ("what if they say no?") has one.
+    assert events == [SlotSet("current_topic", "mediation")]
 
 
-def test_lexical_search_settles_two_close_candidates(actions):
+def test_lexical_search_settles_a_tie_between_two_candidates(actions):
     reply, events = run(actions.ActionAnswer(), tracker(
         "what is mediation and do i have to do it",
-        [("q_ehc_naming_a_school", 0.35), ("q_mediation", 0.33)],
+        [("q_ehc_naming_a_school", 0.33), ("q_mediation", 0.33)],
     ))
     assert events == [SlotSet("current_topic", "mediation")]
     assert "Which of these is closest?" not in reply["text"]

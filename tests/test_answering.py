@@ -15,9 +15,16 @@ from bot.answering import (
     ANSWER_MIN_MARGIN,
     CANDIDATES_TO_OFFER,
     CLARIFY_MIN_CONFIDENCE,
-    RELATED_MIN_CONFIDENCE,
+    LEXICAL_OFF_TOPIC_SCORE,
+    LEXICAL_STRONG_SCORE,
+    LEXICAL_WEIGHT,
+    LEXICAL_WEIGHT_LONG,
+    LONG_MESSAGE_WORDS,
+    SHORT_MESSAGE_WORDS,
     Decision,
     choose,
+    combined_ranking,
+    lexical_weight,
 )
 from bot.knowledge.store import Entry
 
@@ -44,181 +51,149 @@ def entries() -> Dict[str, Entry]:
     return {e.id: e for e in items}
 
 
-def answered(decision: Decision) -> Optional[str]:
-    return decision.answer
+def conf(combined: float) -> float:
+    """The classifier confidence that, with no lexical hit, gives this combined score (short message)."""
+    return combined / (1 - LEXICAL_WEIGHT)
+
+
+# --- the combined score --------------------------------------------------------------------------
+
+def test_combined_score_blends_classifier_and_lexical_share(entries):
+    strong = LEXICAL_STRONG_SCORE
+    combined = dict(combined_ranking([("mediation", 0.5)], [("mediation", strong), ("draft-plan", strong)], entries))
+    assert combined["mediation"] == pytest.approx((1 - LEXICAL_WEIGHT) * 0.5 + LEXICAL_WEIGHT * 0.5)
+    assert combined["draft-plan"] == pytest.approx(LEXICAL_WEIGHT * 0.5)
+
+
+def test_weak_lexical_match_counts_for_less(entries):
+    weak = dict(combined_ranking([], [("mediation", LEXICAL_STRONG_SCORE / 4)], entries))
+    strong = dict(combined_ranking([], [("mediation", LEXICAL_STRONG_SCORE)], entries))
+    assert weak["mediation"] == pytest.approx(strong["mediation"] / 4)
+
+
+def test_long_messages_lean_on_the_lexical_search():
+    assert lexical_weight(3) == LEXICAL_WEIGHT
+    assert lexical_weight(SHORT_MESSAGE_WORDS) == LEXICAL_WEIGHT
+    assert LEXICAL_WEIGHT < lexical_weight((SHORT_MESSAGE_WORDS + LONG_MESSAGE_WORDS) // 2) < LEXICAL_WEIGHT_LONG
+    assert lexical_weight(LONG_MESSAGE_WORDS * 3) == LEXICAL_WEIGHT_LONG
+
+
+def test_a_long_story_can_be_won_by_its_key_words(entries):
+    ranking = [("mediation", 0.8), ("naming-a-school", 0.02)]
+    lexical = [("naming-a-school", 20.0), ("mediation", 1.0)]
+    assert choose(ranking, lexical, entries, words=5).answer == "mediation"
+    assert choose(ranking, lexical, entries, words=LONG_MESSAGE_WORDS).answer == "naming-a-school"
 
 
 # --- confident and clear ---------------------------------------------------------------------------
 
-def test_confident_and_clear_of_the_runner_up_is_answered(entries):
-    top = ANSWER_MIN_CONFIDENCE + 0.3
-    decision = choose([("mediation", top), ("naming-a-school", top - ANSWER_MIN_MARGIN - 0.1)], [], entries)
+def test_clear_of_the_runner_up_is_answered(entries):
+    top = ANSWER_MIN_CONFIDENCE + 0.1
+    decision = choose([("mediation", conf(top)), ("naming-a-school", conf(top - ANSWER_MIN_MARGIN - 0.02))], [], entries)
     assert decision == Decision(entry_ids=["mediation"], clarify=False)
-    assert decision.answer == "mediation"
 
 
-def test_confident_top_with_no_runner_up_is_answered(entries):
-    decision = choose([("mediation", ANSWER_MIN_CONFIDENCE)], [], entries)
-    assert decision.answer == "mediation"
+def test_top_with_no_runner_up_is_answered(entries):
+    assert choose([("mediation", conf(ANSWER_MIN_CONFIDENCE))], [], entries).answer == "mediation"
 
 
-def test_confident_answer_ignores_a_disagreeing_lexical_hit(entries):
+def test_confident_answer_survives_a_disagreeing_lexical_hit(entries):
     decision = choose([("mediation", 0.9), ("naming-a-school", 0.05)], [("naming-a-school", 7.0)], entries)
     assert decision.answer == "mediation"
 
 
-def test_below_answer_confidence_alone_is_not_answered(entries):
-    top = ANSWER_MIN_CONFIDENCE - 0.05
-    decision = choose([("mediation", top), ("naming-a-school", 0.01)], [], entries)
+def test_below_the_answer_bar_is_not_answered(entries):
+    decision = choose([("mediation", conf(ANSWER_MIN_CONFIDENCE - 0.02)), ("naming-a-school", 0.01)], [], entries)
     assert decision.answer is None
     assert decision.clarify is True
+    assert decision.entry_ids == ["mediation"]
 
 
-# --- confident but within the margin -------------------------------------------------------------
+# --- within the margin ---------------------------------------------------------------------------
 
-def test_within_the_margin_unrelated_and_unconfirmed_asks_which(entries):
+def test_within_the_margin_unrelated_asks_which(entries):
     top = ANSWER_MIN_CONFIDENCE + 0.1
-    second = top - ANSWER_MIN_MARGIN / 2
-    decision = choose([("mediation", top), ("naming-a-school", second)], [], entries)
-    assert decision.answer is None
-    assert decision.clarify is True
-    assert decision.entry_ids == ["mediation", "naming-a-school"]
+    decision = choose([("mediation", conf(top)), ("naming-a-school", conf(top - ANSWER_MIN_MARGIN / 2))], [], entries)
+    assert decision == Decision(entry_ids=["mediation", "naming-a-school"], clarify=True)
 
-
-def test_within_the_margin_related_pair_is_answered(entries):
-    top = ANSWER_MIN_CONFIDENCE + 0.1
-    decision = choose([("legal-test", top), ("myth-6000", top - ANSWER_MIN_MARGIN / 2)], [], entries)
-    assert decision.clarify is False
-    assert decision.answer in {"legal-test", "myth-6000"}
-
-
-def test_within_the_margin_lexically_confirmed_runner_up_is_answered(entries):
-    top = ANSWER_MIN_CONFIDENCE + 0.1
-    decision = choose(
-        [("mediation", top), ("naming-a-school", top - ANSWER_MIN_MARGIN / 2)],
-        [("naming-a-school", 5.2), ("mediation", 1.1)],
-        entries,
-    )
-    assert decision == Decision(entry_ids=["naming-a-school"], clarify=False)
-
-
-# --- related pair near the top: the myth wins ----------------------------------------------------
 
 @pytest.mark.parametrize("order", ["answer first", "myth first"])
-def test_related_pair_near_the_top_answers_the_myth(entries, order):
-    top, second = RELATED_MIN_CONFIDENCE + 0.05, RELATED_MIN_CONFIDENCE + 0.03
-    pair = [("legal-test", top), ("myth-6000", second)] if order == "answer first" else [("myth-6000", top), ("legal-test", second)]
-    decision = choose(pair, [], entries)
-    assert decision == Decision(entry_ids=["myth-6000"], clarify=False)
+def test_within_the_margin_related_pair_answers_the_myth(entries, order):
+    top = ANSWER_MIN_CONFIDENCE + 0.05
+    second = top - ANSWER_MIN_MARGIN / 2
+    pair = [("legal-test", conf(top)), ("myth-6000", conf(second))]
+    if order == "myth first":
+        pair = [("myth-6000", conf(top)), ("legal-test", conf(second))]
+    assert choose(pair, [], entries) == Decision(entry_ids=["myth-6000"], clarify=False)
 
 
 def test_relation_counts_when_listed_on_one_side_only(entries):
     entries["legal-test"].related = []  # only the myth lists the answer now
-    top = RELATED_MIN_CONFIDENCE + 0.05
-    decision = choose([("legal-test", top), ("myth-6000", top - 0.02)], [], entries)
+    top = ANSWER_MIN_CONFIDENCE + 0.05
+    decision = choose([("legal-test", conf(top)), ("myth-6000", conf(top - 0.01))], [], entries)
     assert decision.answer == "myth-6000"
 
 
-def test_related_pair_below_the_related_bar_is_not_answered(entries):
-    top = RELATED_MIN_CONFIDENCE - 0.05
-    decision = choose([("legal-test", top), ("myth-6000", top - 0.02)], [], entries)
+def test_related_pair_below_the_answer_bar_is_not_answered(entries):
+    top = ANSWER_MIN_CONFIDENCE - 0.02
+    decision = choose([("legal-test", conf(top)), ("myth-6000", conf(top - 0.01))], [], entries)
     assert decision.answer is None
-    assert decision.clarify is True
 
 
-def test_related_myth_far_below_the_top_does_not_take_over_the_answer(entries):
-    top = (RELATED_MIN_CONFIDENCE + ANSWER_MIN_CONFIDENCE) / 2  # not confident enough to answer alone
-    tiny = CLARIFY_MIN_CONFIDENCE / 5                            # not even worth offering as a button
-    decision = choose([("legal-test", top), ("myth-6000", tiny)], [], entries)
-    assert "myth-6000" not in decision.entry_ids
-
-
-# --- lexical confirmation of a close candidate ---------------------------------------------------
-
-def test_lexical_confirmation_of_a_close_candidate_answers_it(entries):
-    top = RELATED_MIN_CONFIDENCE + 0.05
-    decision = choose(
-        [("mediation", top), ("naming-a-school", top - 0.02), ("draft-plan", top - 0.1)],
-        [("draft-plan", 3.0), ("mediation", 0.5)],
-        entries,
-    )
-    assert decision == Decision(entry_ids=["draft-plan"], clarify=False)
-
-
-def test_lexical_hit_outside_the_classifiers_candidates_is_not_answered(entries):
-    top = RELATED_MIN_CONFIDENCE + 0.05
-    decision = choose(
-        [("mediation", top), ("naming-a-school", top - 0.02)],
-        [("tribunal-deadline", 9.0)],
-        entries,
-    )
-    assert decision.answer is None
-    assert decision.clarify is True
-    assert "tribunal-deadline" not in decision.entry_ids
-
-
-def test_lexical_confirmation_needs_the_related_bar(entries):
-    top = RELATED_MIN_CONFIDENCE - 0.05
-    decision = choose([("mediation", top), ("naming-a-school", top - 0.02)], [("naming-a-school", 4.0)], entries)
-    assert decision.answer is None
-    assert decision.clarify is True
-    assert decision.entry_ids == ["mediation", "naming-a-school"]
-
-
-def test_lexical_hits_for_unknown_entries_are_ignored(entries):
-    top = RELATED_MIN_CONFIDENCE + 0.05
-    decision = choose(
-        [("mediation", top), ("naming-a-school", top - 0.02)],
-        [("no-such-entry", 9.0), ("naming-a-school", 3.0)],
-        entries,
-    )
+def test_lexical_agreement_breaks_a_tie(entries):
+    top = ANSWER_MIN_CONFIDENCE + 0.05
+    ranking = [("mediation", conf(top)), ("naming-a-school", conf(top - 0.01))]
+    decision = choose(ranking, [("naming-a-school", LEXICAL_STRONG_SCORE)], entries)
     assert decision == Decision(entry_ids=["naming-a-school"], clarify=False)
 
 
-# --- off-topic and the candidate list ------------------------------------------------------------
-
-def test_off_topic_gives_no_candidates(entries):
-    low = [("mediation", 0.2), ("naming-a-school", 0.15), ("draft-plan", 0.1)]
-    assert sum(c for _, c in low) < 0.5
-    decision = choose(low, [], entries)
-    assert decision == Decision(entry_ids=[], clarify=True)
-    assert decision.answer is None
-
-
-def test_empty_ranking_gives_no_candidates(entries):
-    assert choose([], [("mediation", 2.0)], entries) == Decision(entry_ids=[], clarify=True)
-
-
-def test_ranking_of_only_unknown_entries_gives_no_candidates(entries):
-    decision = choose([("no-such-entry", 0.95), ("another-unknown", 0.01)], [], entries)
-    assert decision == Decision(entry_ids=[], clarify=True)
-
-
-def test_unknown_entries_in_the_ranking_are_skipped(entries):
-    decision = choose([("no-such-entry", 0.95), ("mediation", 0.9), ("draft-plan", 0.02)], [], entries)
+def test_lexical_hits_for_unknown_entries_are_ignored(entries):
+    decision = choose([("mediation", 0.9)], [("no-such-entry", 30.0)], entries)
     assert decision.answer == "mediation"
 
 
-def test_low_confidences_with_lexical_overlap_offer_the_candidates(entries):
-    low = [("mediation", 0.2), ("naming-a-school", 0.15), ("draft-plan", 0.1)]
-    decision = choose(low, [("naming-a-school", 1.5)], entries)
-    assert decision.clarify is True
-    assert decision.entry_ids == ["mediation", "naming-a-school", "draft-plan"]
+# --- off topic and the candidate list --------------------------------------------------------------
+
+def test_off_topic_message_gets_no_candidates(entries):
+    low = [("mediation", 0.3), ("naming-a-school", 0.2)]
+    decision = choose(low, [("mediation", LEXICAL_OFF_TOPIC_SCORE - 1)], entries, send_terms=False)
+    assert decision == Decision(entry_ids=[], clarify=True)
 
 
-def test_candidates_never_include_entries_below_the_clarify_bar(entries):
-    below = CLARIFY_MIN_CONFIDENCE / 2
-    ranking = [("mediation", 0.45), ("naming-a-school", 0.4), ("draft-plan", below)]
-    decision = choose(ranking, [("draft-plan", 6.0)], entries)
-    assert decision.clarify is True
-    assert "draft-plan" not in decision.entry_ids
-    assert decision.entry_ids == ["mediation", "naming-a-school"]
+def test_same_message_with_send_words_gets_an_answer_or_candidates(entries):
+    low = [("mediation", 0.3), ("naming-a-school", 0.2)]
+    decision = choose(low, [("mediation", LEXICAL_OFF_TOPIC_SCORE - 1)], entries, send_terms=True)
+    assert decision.entry_ids[0] == "mediation"
 
 
-def test_candidates_are_at_most_the_offer_limit(entries):
+def test_send_words_always_offer_candidates_however_unsure(entries):
+    tiny = CLARIFY_MIN_CONFIDENCE / 4
+    decision = choose([("mediation", tiny), ("draft-plan", tiny / 2)], [], entries, send_terms=True)
+    assert decision == Decision(entry_ids=["mediation", "draft-plan"], clarify=True)
+
+
+def test_no_send_words_and_nothing_likely_says_not_understood(entries):
+    tiny = CLARIFY_MIN_CONFIDENCE / 4
+    decision = choose([("mediation", tiny)], [("mediation", LEXICAL_OFF_TOPIC_SCORE / 2)], entries, send_terms=False)
+    assert decision == Decision(entry_ids=[], clarify=True)
+
+
+def test_a_very_sure_classifier_overrides_the_off_topic_check(entries):
+    decision = choose([("mediation", 0.95)], [], entries, send_terms=False)
+    assert decision.answer == "mediation"
+
+
+def test_empty_ranking_gives_no_candidates(entries):
+    assert choose([], [], entries) == Decision(entry_ids=[], clarify=True)
+
+
+def test_ranking_of_only_unknown_entries_gives_no_candidates(entries):
+    assert choose([("no-such-entry", 0.95)], [], entries) == Decision(entry_ids=[], clarify=True)
+
+
+def test_candidates_are_at_most_the_offer_limit_and_above_the_bar(entries):
     ids = ["mediation", "naming-a-school", "tribunal-deadline", "draft-plan"]
-    ranking = [(i, 0.24 - n * 0.01) for n, i in enumerate(ids)]
+    ranking = [(i, conf(ANSWER_MIN_CONFIDENCE - 0.01 - n * 0.01)) for n, i in enumerate(ids)]
     decision = choose(ranking, [], entries)
     assert decision.clarify is True
     assert decision.entry_ids == ids[:CANDIDATES_TO_OFFER]
-    assert all(conf >= CLARIFY_MIN_CONFIDENCE for i, conf in ranking if i in decision.entry_ids)
