@@ -138,6 +138,15 @@ def test_myth_button_from_a_related_list_answers_the_myth(actions):
     assert events == [SlotSet("current_topic", "myth-6000-before-request")]
 
 
+def test_off_topic_looking_message_without_send_words_is_not_guessed_at(actions):
+    reply, events = run(actions.ActionAnswer(), tracker(
+        "what about that thing they mentioned", [("q_mediation", 0.35), ("q_ehc_naming_a_school", 0.33)],
+    ))
+    assert reply["text"].startswith("Sorry, I'm not sure I understood.")
+    assert HALTON_PHONE in reply["text"]
+    assert events == []
+
+
 def test_two_unrelated_close_low_entries_ask_which_is_closest(actions):
     text = "what about that thing they mentioned"
     ranking = [("q_mediation", 0.35), ("q_ehc_naming_a_school", 0.33)]
@@ -146,7 +155,9 @@ def test_two_unrelated_close_low_entries_ask_which_is_closest(actions):
     hits = [entry_id for entry_id, _ in actions.lexical_index(content).search(text, k=3)]
     assert not hits or hits[0] not in {"mediation", "ehc-naming-a-school"}, hits
 
-    reply, events = run(actions.ActionAnswer(), tracker(text, ranking))
+    unsure = tracker(text, ranking)
+    unsure.latest_message["entities"] = [{"entity": "SEN", "value": "special educational needs"}]  # a SEND word
+    reply, events = run(actions.ActionAnswer(), unsure)
     assert "Which of these is closest?" in reply["text"]
     assert [b["payload"] for b in reply["buttons"]] == ["/q_mediation", "/q_ehc_naming_a_school", "/ask_for_person"]
     assert reply["buttons"][0]["title"] == content.entries["mediation"].title
