@@ -13,12 +13,12 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS := ignore
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: evaluate run test install pipeline generate train validate rasa-validate knowledge-validate load clean
+.PHONY: evaluate stories run test install pipeline generate train validate rasa-validate knowledge-validate load clean
 
 run: train
 	@$(PY) -m bot.run
 
-test: train validate
+test: train validate stories
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
 # --- set-up -------------------------------------------------------------------------------
@@ -57,6 +57,14 @@ rasa-validate: generate
 		|| (grep -E "UserWarning|ERROR|Error" var/logs/validate.log | tail -40; echo "rasa data validate failed: see var/logs/validate.log"; exit 1)
 
 # Publish edited content to the running assistant (checked first; nothing changes if it is wrong).
+# Rasa test stories (tests/test_stories.yml): each message's intent and the action that follows.
+stories: train
+	@mkdir -p var/logs var/results
+	@$(PY) -m rasa test core --model models/send-assistant.tar.gz --stories tests/test_stories.yml \
+		--fail-on-prediction-errors --out var/results/stories > var/logs/stories.log 2>&1 \
+		|| { tail -40 var/logs/stories.log; cat var/results/stories/failed_test_stories.yml; exit 1; }
+	@echo "Rasa test stories: all passed (report: var/results/stories/story_report.json)"
+
 # Accuracy on the evaluation set through the real assistant, beside the BM25 baseline; the
 # results go to docs/evaluation.md. EVAL_SET=tests/evaluation/dev_set.yml for the calibration set.
 EVAL_SET ?= tests/evaluation/eval_set.yml

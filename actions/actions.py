@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import answering
 from bot.intents import entry_for
+from bot.nlp import everyday_labels
 from bot.signposts import nation_in, safeguarding_concern
 from bot.knowledge.store import Content, ContentRepository, Service
 from bot.retrieval import LexicalIndex
@@ -65,6 +66,12 @@ def lexical_hits(content: Content, tracker: Tracker) -> List[Tuple[str, float]]:
     return lexical_index(content).search(text, k=answering.LEXICAL_CANDIDATES)
 
 
+def has_send_terms(tracker: Tracker) -> bool:
+    """Whether the glossary's EntityRuler found a SEND term (not just "the council") in the message."""
+    everyday = everyday_labels()
+    return any(e.get("entity") not in everyday for e in tracker.latest_message.get("entities") or [])
+
+
 def decide(
     content: Content, tracker: Tracker, among_entries_only: bool = False
 ) -> Tuple[answering.Decision, List[Tuple[str, float]]]:
@@ -79,7 +86,7 @@ def decide(
         ranking = [(i, c / total) for i, c in ranking]
     # The glossary's EntityRuler marks SEND terms (EHC_PLAN, SENCO, ...): a message with none,
     # and no lexical match, is probably not about SEND at all.
-    send_terms = bool(tracker.latest_message.get("entities"))
+    send_terms = has_send_terms(tracker)
     words = len((tracker.latest_message.get("text") or "").split())
     decision = answering.choose(ranking, lexical, content.entries, send_terms=send_terms, words=words)
     return decision, answering.combined_ranking(ranking, lexical, content.entries, words)
@@ -204,15 +211,15 @@ class ActionOutOfScope(_FixedReplyAction):
     signposts_first = True
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        if tracker.latest_message.get("entities"):
-            # "Out of scope" but with SEND words in it ("book an appointment with SENDIASS"):
-            # check the knowledge base before saying no.
+        if has_send_terms(tracker):
+            # "Out of scope" but with SEND words in it: answer only if the knowledge base clearly
+            # has the answer; otherwise say so, as the classifier did.
             content = _repository.current()
             service, national = local_service(content, tracker), answering.national_services(content)
             if signpost_first(dispatcher, tracker, content, service):
                 return []
             decision, ranking = decide(content, tracker)
-            if decision.answer or decision.entry_ids:
+            if decision.answer:
                 return reply_to(dispatcher, decision, content, service, national, ranking)
             send(dispatcher, self.reply(service, national))
             return []
@@ -235,6 +242,12 @@ class ActionNotUnderstood(Action):
         if likely in FOLLOW_UP_KINDS and tracker.get_slot("current_topic"):
             # An unsure "what if they say no?" in the middle of a topic: a follow-up after all.
             return follow_up(dispatcher, tracker, content, FOLLOW_UP_KINDS[likely])
+        if likely in ("ask_for_person", "bot_challenge"):
+            # Unsure between "are you a person?" and "I want a person": both want a person.
+            if likely == "bot_challenge":
+                dispatcher.utter_message(response="utter_bot_challenge")
+            send(dispatcher, answering.contact_reply(service, national))
+            return []
         decision, ranking = decide(content, tracker)
         return reply_to(dispatcher, decision, content, service, national, ranking)
 

@@ -32,6 +32,13 @@ def _glossary_terms(glossary: Path) -> List[dict]:
     return list((data or {}).get("terms") or [])
 
 
+@lru_cache(maxsize=1)
+def everyday_labels(glossary: Path = GLOSSARY) -> frozenset:
+    """Glossary labels for words that are not only about SEND ("the council"): such an entity
+    alone does not make a message about SEND (`send_specific: false` in the glossary)."""
+    return frozenset(t["label"] for t in _glossary_terms(glossary) if t.get("send_specific") is False)
+
+
 def build_pipeline(glossary: Path = GLOSSARY) -> Language:
     """A blank English pipeline with a lookup lemmatizer and an EntityRuler from the glossary."""
     nlp = spacy.blank("en")

@@ -36,7 +36,7 @@ def test_reply_shape_always_has_buttons_and_citations(assistant):
     reply = assistant.chat("hello")
     assert reply["sender_id"]
     for message in reply["messages"]:
-        assert set(message) == {"text", "buttons", "citations"}
+        assert set(message) == {"text", "buttons", "citations", "kind", "entry_id", "signpost", "candidates"}
     greeting = reply["messages"][0]
     assert "SEND Code of Practice" in greeting["text"]
     assert {"title": "Talk to a person", "payload": "/ask_for_person"} in greeting["buttons"]
@@ -65,8 +65,9 @@ def test_council_tax_is_out_of_scope_and_cites_nothing(assistant):
 
 
 def test_bot_question_is_answered_honestly(assistant):
-    message = only_message(assistant.chat("am I talking to a real person?"))
-    assert "computer program" in message["text"]
+    messages = assistant.chat("am I talking to a real person?")["messages"]
+    assert "computer program" in messages[0]["text"]
+    assert HALTON_PHONE in messages[-1]["text"]  # and how to reach one
 
 
 @pytest.mark.parametrize(
@@ -165,6 +166,11 @@ def test_action_server_down_gives_fallback_with_phone_then_recovers(assistant):
         assert health.status_code == 503
         assert health.json()["action_server"] == "down"
         assert health.json()["rasa"] == "ok"
+        # A child at risk still gets 999 first, from the gateway itself.
+        at_risk = assistant.chat("my son says his dad hits him")["messages"]
+        assert at_risk[0]["signpost"] == "safeguarding"
+        assert at_risk[0]["text"].startswith("If a child is in immediate danger, call 999 now.")
+        assert HALTON_PHONE in at_risk[-1]["text"]
     finally:
         stack.start_one("action_server")
         stack.wait_ready("action_server")

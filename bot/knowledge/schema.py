@@ -215,6 +215,8 @@ class GlossaryTerm(Strict):
     canonical: str
     meaning: str
     variants: List[str]
+    #: False for everyday words ("the council"): on their own they do not make a message about SEND.
+    send_specific: bool = True
 
     @validator("label")
     def _label(cls, value: str) -> str:
