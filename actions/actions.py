@@ -72,10 +72,8 @@ def has_send_terms(tracker: Tracker) -> bool:
     return any(e.get("entity") not in everyday for e in tracker.latest_message.get("entities") or [])
 
 
-def decide(
-    content: Content, tracker: Tracker, among_entries_only: bool = False
-) -> Tuple[answering.Decision, List[Tuple[str, float]]]:
-    """The decision for the latest message, and the combined ranking it was made from.
+def decide(content: Content, tracker: Tracker, among_entries_only: bool = False) -> answering.Decision:
+    """The decision for the latest message (with the combined ranking it was made from).
 
     `among_entries_only`: the classifier's top intent was not a knowledge entry (a long message
     starting "hi", a follow-up with nothing discussed yet), so its confidence is spread again over
@@ -88,8 +86,7 @@ def decide(
     # and no lexical match, is probably not about SEND at all.
     send_terms = has_send_terms(tracker)
     words = len((tracker.latest_message.get("text") or "").split())
-    decision = answering.choose(ranking, lexical, content.entries, send_terms=send_terms, words=words)
-    return decision, answering.combined_ranking(ranking, lexical, content.entries, words)
+    return answering.choose(ranking, lexical, content.entries, send_terms=send_terms, words=words)
 
 
 def runner_up_intent(tracker: Tracker) -> str:
@@ -100,10 +97,10 @@ def runner_up_intent(tracker: Tracker) -> str:
     return ""
 
 
-def ranked_candidates(decision: answering.Decision, ranking: List[Tuple[str, float]]) -> List[str]:
+def ranked_candidates(decision: answering.Decision) -> List[str]:
     """The entries in the order the assistant would offer them: the decision's, then the ranking's."""
     ordered: List[str] = []
-    for entry_id in list(decision.entry_ids) + [i for i, _ in ranking]:
+    for entry_id in list(decision.entry_ids) + [i for i, _ in decision.ranking]:
         if entry_id not in ordered:
             ordered.append(entry_id)
     return ordered[: answering.CANDIDATES_TO_OFFER]
@@ -115,7 +112,6 @@ def reply_to(
     content: Content,
     service: Optional[Service],
     national: List[Service],
-    ranking: Optional[List[Tuple[str, float]]] = None,
 ) -> List[EventType]:
     """Send the reply a decision calls for; remember the topic when an entry was answered."""
     if decision.answer:
@@ -128,9 +124,17 @@ def reply_to(
         # The closest candidate stands as the topic, so "what if they say no?" still has one
         # (follow-ups mostly depend on the topic, which close candidates share).
         events = [SlotSet("current_topic", candidates[0].id)] if candidates else []
-    reply.candidates = ranked_candidates(decision, ranking or [])
+    reply.candidates = ranked_candidates(decision)
     send(dispatcher, reply)
     return events
+
+
+def answer_as_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, content: Content, among_entries_only: bool = False
+) -> List[EventType]:
+    """Answer the latest message from the knowledge base, or ask which topic was meant."""
+    service, national = local_service(content, tracker), answering.national_services(content)
+    return reply_to(dispatcher, decide(content, tracker, among_entries_only), content, service, national)
 
 
 def signpost_first(dispatcher: CollectingDispatcher, tracker: Tracker, content: Content, service: Optional[Service]) -> bool:
@@ -162,12 +166,12 @@ class ActionAnswer(Action):
         ranking = entry_ranking(tracker)
         if message_text.startswith("/") and ranking and ranking[0][0] in content.entries:
             # A button asked for this entry by name (a button for a withdrawn entry falls through).
-            decision = answering.Decision(entry_ids=[ranking[0][0]], clarify=False)
+            decision = answering.Decision(entry_ids=[ranking[0][0]], clarify=False, ranking=ranking)
         else:
             if signpost_first(dispatcher, tracker, content, service):
                 return []
-            decision, ranking = decide(content, tracker)
-        return reply_to(dispatcher, decision, content, service, national, ranking)
+            decision = decide(content, tracker)
+        return reply_to(dispatcher, decision, content, service, national)
 
 
 class _FixedReplyAction(Action, metaclass=abc.ABCMeta):
@@ -218,9 +222,9 @@ class ActionOutOfScope(_FixedReplyAction):
             service, national = local_service(content, tracker), answering.national_services(content)
             if signpost_first(dispatcher, tracker, content, service):
                 return []
-            decision, ranking = decide(content, tracker)
+            decision = decide(content, tracker)
             if decision.answer:
-                return reply_to(dispatcher, decision, content, service, national, ranking)
+                return reply_to(dispatcher, decision, content, service, national)
             send(dispatcher, self.reply(service, national))
             return []
         return super().run(dispatcher, tracker, domain)
@@ -248,8 +252,7 @@ class ActionNotUnderstood(Action):
                 dispatcher.utter_message(response="utter_bot_challenge")
             send(dispatcher, answering.contact_reply(service, national))
             return []
-        decision, ranking = decide(content, tracker)
-        return reply_to(dispatcher, decision, content, service, national, ranking)
+        return answer_as_question(dispatcher, tracker, content)
 
 
 class ActionSafeguarding(Action):
@@ -275,11 +278,9 @@ class ActionOtherNation(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         content = _repository.current()
-        text = tracker.latest_message.get("text") or ""
-        if safeguarding_concern(text):
-            send(dispatcher, answering.safeguarding_reply(content.safeguarding, local_service(content, tracker)))
-        nation = nation_in(text, content.nations)
-        send(dispatcher, answering.nation_reply(nation) if nation else answering.nations_reply(content.nations))  # type: ignore[arg-type]
+        if not signpost_first(dispatcher, tracker, content, local_service(content, tracker)):
+            # Outside England, but no place we know was named: every nation's note.
+            send(dispatcher, answering.nations_reply(content.nations))  # type: ignore[arg-type]
         return []
 
 
@@ -313,9 +314,9 @@ def follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, content: Conte
     topic = content.entries.get(tracker.get_slot("current_topic") or "")
     if topic is None or kind is None:
         # Nothing discussed yet: treat it as a question in its own right.
-        decision, ranking = decide(content, tracker, among_entries_only=True)
+        decision = decide(content, tracker, among_entries_only=True)
         if decision.answer or decision.entry_ids:
-            return reply_to(dispatcher, decision, content, service, national, ranking)
+            return reply_to(dispatcher, decision, content, service, national)
         send(dispatcher, answering.no_topic_reply(service, national))
         return []
     if kind == "source":
@@ -346,8 +347,6 @@ class ActionSmallTalk(Action):
             send(dispatcher, answering.small_talk_reply(intent))
             return []
         content = _repository.current()
-        service, national = local_service(content, tracker), answering.national_services(content)
-        if signpost_first(dispatcher, tracker, content, service):
+        if signpost_first(dispatcher, tracker, content, local_service(content, tracker)):
             return []
-        decision, ranking = decide(content, tracker, among_entries_only=True)
-        return reply_to(dispatcher, decision, content, service, national, ranking)
+        return answer_as_question(dispatcher, tracker, content, among_entries_only=True)

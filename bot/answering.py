@@ -90,6 +90,8 @@ class Decision:
 
     entry_ids: List[str]
     clarify: bool
+    #: The combined ranking (entry id, score) the decision was made from, best first.
+    ranking: List[Tuple[str, float]] = field(default_factory=list, compare=False)
 
     @property
     def answer(self) -> Optional[str]:
@@ -149,24 +151,24 @@ def choose(
     """
     combined = combined_ranking(ranking, lexical, entries, words)
     if not combined:
-        return Decision(entry_ids=[], clarify=True)
+        return Decision(entry_ids=[], clarify=True, ranking=combined)
     classifier_top = max((c for i, c in ranking if i in entries), default=0.0)
     lexical_top = max((s for i, s in lexical if i in entries), default=0.0)
     off_topic = not send_terms and lexical_top < LEXICAL_OFF_TOPIC_SCORE and classifier_top < OFF_TOPIC_OVERRIDE_CONFIDENCE
     if off_topic:
-        return Decision(entry_ids=[], clarify=True)
+        return Decision(entry_ids=[], clarify=True, ranking=combined)
     top_id, top = combined[0]
     second_id, second = combined[1] if len(combined) > 1 else ("", 0.0)
     if top >= ANSWER_MIN_CONFIDENCE:
         if top - second >= ANSWER_MIN_MARGIN:
-            return Decision(entry_ids=[top_id], clarify=False)
+            return Decision(entry_ids=[top_id], clarify=False, ranking=combined)
         if second_id and _related(entries[top_id], entries[second_id]):
             pair = [entries[top_id], entries[second_id]]
-            return Decision(entry_ids=[next((e.id for e in pair if e.kind == "myth"), top_id)], clarify=False)
+            return Decision(entry_ids=[next((e.id for e in pair if e.kind == "myth"), top_id)], clarify=False, ranking=combined)
     likely = [i for i, score in combined[:CANDIDATES_TO_OFFER] if score >= CLARIFY_MIN_CONFIDENCE]
     if not likely and send_terms:
         likely = [i for i, score in combined[:CANDIDATES_TO_OFFER] if score > 0]
-    return Decision(entry_ids=likely, clarify=True)
+    return Decision(entry_ids=likely, clarify=True, ranking=combined)
 
 
 def sendiass_line(service: Optional[Service], national: Sequence[Service]) -> str:

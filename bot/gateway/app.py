@@ -137,19 +137,14 @@ def failure_messages(council: Optional[str], text: str) -> List[Dict[str, Any]]:
     """What to say when the assistant behind the gateway does not answer: a child at risk still
     gets the safeguarding signposting first, and everyone gets a person to call."""
     try:
-        content = served_content()
-        service = _service(content, council)
-        replies = [answering.failure_reply(service, answering.national_services(content))]
-        if safeguarding_concern(text):
-            replies.insert(0, answering.safeguarding_reply(content.safeguarding, service))
+        content: Optional[Content] = served_content()
     except Exception:  # noqa: BLE001 - the content itself is unreadable: still answer kindly
-        replies = [answering.failure_reply(None, [])]
-        if safeguarding_concern(text):
-            replies.insert(0, answering.safeguarding_reply(None, None))
-    return [
-        {"text": r.text, "kind": r.kind, "buttons": r.buttons, "citations": [], **({"signpost": r.signpost} if r.signpost else {})}
-        for r in replies
-    ]
+        content = None
+    service = _service(content, council) if content else None
+    replies = [answering.failure_reply(service, answering.national_services(content) if content else [])]
+    if safeguarding_concern(text):
+        replies.insert(0, answering.safeguarding_reply(content.safeguarding if content else None, service))
+    return [reply.payload() for reply in replies]
 
 
 def _field_name(loc: Any) -> str:
