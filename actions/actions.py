@@ -11,12 +11,14 @@ import threading
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import answering
+from bot import answering, enquiry_store
+from bot.handoff import LEAVE_ENQUIRY
 from bot.intents import entry_for
 from bot.nlp import everyday_labels
+from bot.pii import mask
 from bot.signposts import nation_in, safeguarding_concern
 from bot.knowledge.store import Content, ContentRepository, Service
 from bot.retrieval import LexicalIndex
@@ -38,9 +40,11 @@ def lexical_index(content: Content) -> LexicalIndex:
         return _index[1]
 
 
-def council_of(tracker: Tracker) -> str:
+def council_of(tracker: Tracker) -> Optional[str]:
+    """The parent's council: the page's data-council, the one they named, or the deployment's only one."""
     metadata = tracker.latest_message.get("metadata") or {}
-    return str(metadata.get("council") or tracker.get_slot("council") or get_settings().default_council)
+    council = metadata.get("council") or tracker.get_slot("council") or get_settings().default_council
+    return str(council) if council else None
 
 
 def local_service(content: Content, tracker: Tracker) -> Optional[Service]:
@@ -108,6 +112,7 @@ def ranked_candidates(decision: answering.Decision) -> List[str]:
 
 def reply_to(
     dispatcher: CollectingDispatcher,
+    tracker: Tracker,
     decision: answering.Decision,
     content: Content,
     service: Optional[Service],
@@ -126,7 +131,27 @@ def reply_to(
         events = [SlotSet("current_topic", candidates[0].id)] if candidates else []
     reply.candidates = ranked_candidates(decision)
     send(dispatcher, reply)
+    if decision.answer is None:
+        record_unanswered(tracker, reply.kind, decision)
+    elif decision.ranking and decision.ranking[0][1] < answering.LOW_CONFIDENCE_ANSWER:
+        record_unanswered(tracker, "low_confidence", decision)
     return events
+
+
+def record_unanswered(tracker: Tracker, kind: str, decision: Optional[answering.Decision] = None) -> None:
+    """Log a question the assistant could not answer (or barely could) for the content editors.
+    The text is as the gateway passed it (personal data masked) and is masked again here in case
+    a message reached Rasa some other way. A failure here must never cost the parent their answer."""
+    text = tracker.latest_message.get("text") or ""
+    if not text or text.startswith("/"):
+        return
+    best = decision.ranking[0] if decision and decision.ranking else (None, None)
+    try:
+        enquiry_store.log_unanswered(
+            tracker.sender_id, mask(text).text, kind, council=council_of(tracker), score=best[1], best_entry=best[0],
+        )
+    except Exception as error:  # noqa: BLE001
+        logger.warning("Could not log an unanswered question: %s", type(error).__name__)
 
 
 def answer_as_question(
@@ -134,7 +159,7 @@ def answer_as_question(
 ) -> List[EventType]:
     """Answer the latest message from the knowledge base, or ask which topic was meant."""
     service, national = local_service(content, tracker), answering.national_services(content)
-    return reply_to(dispatcher, decide(content, tracker, among_entries_only), content, service, national)
+    return reply_to(dispatcher, tracker, decide(content, tracker, among_entries_only), content, service, national)
 
 
 def signpost_first(dispatcher: CollectingDispatcher, tracker: Tracker, content: Content, service: Optional[Service]) -> bool:
@@ -171,7 +196,7 @@ class ActionAnswer(Action):
             if signpost_first(dispatcher, tracker, content, service):
                 return []
             decision = decide(content, tracker)
-        return reply_to(dispatcher, decision, content, service, national)
+        return reply_to(dispatcher, tracker, decision, content, service, national)
 
 
 class _FixedReplyAction(Action, metaclass=abc.ABCMeta):
@@ -200,11 +225,21 @@ class _FixedReplyAction(Action, metaclass=abc.ABCMeta):
         return []
 
 
-class ActionSendiassContact(_FixedReplyAction):
-    """Give the local SENDIASS's details (or the national services where we hold none)."""
+class ActionSendiassContact(Action):
+    """Give the local SENDIASS's details (or the national services where we hold none), and offer
+    to leave a message for an adviser where this deployment takes enquiries for that council."""
 
-    action_name = "action_sendiass_contact"
-    reply = staticmethod(answering.contact_reply)
+    def name(self) -> Text:
+        return "action_sendiass_contact"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        content = _repository.current()
+        service = local_service(content, tracker)
+        reply = answering.contact_reply(service, answering.national_services(content))
+        if service is not None and service.id in get_settings().served_councils:
+            reply.buttons = [LEAVE_ENQUIRY]
+        send(dispatcher, reply)
+        return []
 
 
 class ActionOutOfScope(_FixedReplyAction):
@@ -224,9 +259,11 @@ class ActionOutOfScope(_FixedReplyAction):
                 return []
             decision = decide(content, tracker)
             if decision.answer:
-                return reply_to(dispatcher, decision, content, service, national)
+                return reply_to(dispatcher, tracker, decision, content, service, national)
             send(dispatcher, self.reply(service, national))
+            record_unanswered(tracker, "out_of_scope", decision)
             return []
+        record_unanswered(tracker, "out_of_scope")
         return super().run(dispatcher, tracker, domain)
 
 
@@ -246,10 +283,13 @@ class ActionNotUnderstood(Action):
         if likely in FOLLOW_UP_KINDS and tracker.get_slot("current_topic"):
             # An unsure "what if they say no?" in the middle of a topic: a follow-up after all.
             return follow_up(dispatcher, tracker, content, FOLLOW_UP_KINDS[likely])
-        if likely in ("ask_for_person", "bot_challenge"):
+        if likely in HANDOFF_FORMS:
+            # Probably "can I speak to someone" / "can someone call me back": the same handoff as
+            # when the classifier is sure (the council is asked for if it is not known yet).
+            return [FollowupAction(HANDOFF_FORMS[likely])]
+        if likely == "bot_challenge":
             # Unsure between "are you a person?" and "I want a person": both want a person.
-            if likely == "bot_challenge":
-                dispatcher.utter_message(response="utter_bot_challenge")
+            dispatcher.utter_message(response="utter_bot_challenge")
             send(dispatcher, answering.contact_reply(service, national))
             return []
         return answer_as_question(dispatcher, tracker, content)
@@ -284,6 +324,9 @@ class ActionOtherNation(Action):
         return []
 
 
+#: The form each handoff intent starts (data/rules/handoff.yml does the same when the classifier is sure).
+HANDOFF_FORMS = {"ask_for_person": "council_form", "leave_enquiry": "enquiry_form"}
+
 FOLLOW_UP_KINDS = {
     "followup_if_refused": "if_refused",
     "followup_how_long": "how_long",
@@ -316,7 +359,7 @@ def follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, content: Conte
         # Nothing discussed yet: treat it as a question in its own right.
         decision = decide(content, tracker, among_entries_only=True)
         if decision.answer or decision.entry_ids:
-            return reply_to(dispatcher, decision, content, service, national)
+            return reply_to(dispatcher, tracker, decision, content, service, national)
         send(dispatcher, answering.no_topic_reply(service, national))
         return []
     if kind == "source":
@@ -325,8 +368,9 @@ def follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, content: Conte
     target = content.entries.get(topic.follow_ups.get(kind, ""))
     if target is None:
         send(dispatcher, answering.no_follow_up_reply(topic, content, service, national))
+        record_unanswered(tracker, "no_follow_up")
         return []
-    return reply_to(dispatcher, answering.Decision(entry_ids=[target.id], clarify=False), content, service, national)
+    return reply_to(dispatcher, tracker, answering.Decision(entry_ids=[target.id], clarify=False), content, service, national)
 
 
 #: Small talk with more words than this is a question that happens to start with "hi" or end with

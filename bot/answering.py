@@ -41,6 +41,9 @@ CANDIDATES_TO_OFFER = 3
 CLARIFY_MIN_CONFIDENCE = 0.1
 #: An off-topic looking message is still answered if the classifier alone is this sure.
 OFF_TOPIC_OVERRIDE_CONFIDENCE = 0.6
+#: An answer whose combined score is below this is logged for the content editors as "answered
+#: with low confidence" (staff area, Unanswered questions). Not a calibrated threshold: a review aid.
+LOW_CONFIDENCE_ANSWER = 0.3
 
 TALK_TO_A_PERSON = {"title": "Talk to a person", "payload": "/ask_for_person"}
 

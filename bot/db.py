@@ -6,6 +6,7 @@ same for both. The schema is created and upgraded only by Alembic (`bot/migratio
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
@@ -68,3 +69,8 @@ def ping(url: str | None = None) -> bool:
         return True
     except Exception:  # noqa: BLE001 - any failure means "not answering"
         return False
+
+
+def utcnow() -> datetime:
+    """Now, in UTC: every stored time is UTC, so retention and queue order compare like with like."""
+    return datetime.now(timezone.utc)

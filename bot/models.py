@@ -2,7 +2,7 @@
 `events` table for conversations; these sit beside it in the same database."""
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Date, DateTime, Integer, String, Text, func
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, String, Text, func
 from sqlalchemy.orm import declarative_base
 
 Base = declarative_base()
@@ -73,3 +73,98 @@ class ContentVersion(Base):
     fingerprint = Column(String(64), nullable=False)
     entries = Column(Integer, nullable=False)
     loaded_at = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+# --- Handoff to SENDIASS, staff triage, privacy (migration 0003) ---------------------------------
+# Times are stored in UTC. `sender_id` ties a row to the conversation it came from, so "forget me"
+# and retention can delete everything of one conversation.
+
+
+class Enquiry(Base):
+    """A message a parent left, with consent, for their SENDIASS: arrives summarised, tagged with
+    the knowledge entries the conversation touched, and flagged for urgency."""
+
+    __tablename__ = "enquiries"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    reference = Column(String(20), nullable=False, unique=True)  # told to the parent, e.g. "HAL-7K3F9Q"
+    sender_id = Column(String(64), nullable=False, index=True)
+    council = Column(String(60), nullable=False, index=True)  # council id, e.g. "halton"
+    name = Column(Text, nullable=True)  # the name to use; optional
+    contact_method = Column(String(10), nullable=False)  # "email" or "phone"
+    contact = Column(Text, nullable=False)  # the only place the contact detail is stored
+    good_time = Column(Text, nullable=True)
+    summary = Column(Text, nullable=False)
+    topics = Column(JSON, nullable=False)  # knowledge entry ids, in the order discussed
+    flags = Column(JSON, nullable=False)  # urgency flags: safeguarding, deadline, exclusion, no_school_place
+    urgency = Column(Integer, nullable=False, index=True)  # sum of the flags' weights: queue order
+    transcript = Column(JSON, nullable=False)  # [{who, text, at, entry_id, citations}], personal data masked
+    status = Column(String(20), nullable=False, default="new", index=True)  # new | in_progress | closed
+    created_at = Column(DateTime(timezone=True), nullable=False, index=True)
+    updated_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class EnquiryAudit(Base):
+    """Who changed an enquiry, when, from what to what. Deleted with its enquiry."""
+
+    __tablename__ = "enquiry_audit"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    enquiry_id = Column(Integer, ForeignKey("enquiries.id", ondelete="CASCADE"), nullable=False, index=True)
+    staff_username = Column(String(120), nullable=False)
+    action = Column(String(30), nullable=False)  # "status" (more kinds may follow)
+    from_status = Column(String(20), nullable=True)
+    to_status = Column(String(20), nullable=True)
+    at = Column(DateTime(timezone=True), nullable=False)
+
+
+class StaffUser(Base):
+    """A SENDIASS officer who may sign in to /staff. Passwords are stored as Argon2 hashes only."""
+
+    __tablename__ = "staff_users"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    username = Column(String(120), nullable=False, unique=True)
+    display_name = Column(Text, nullable=False)
+    password_hash = Column(Text, nullable=False)
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(DateTime(timezone=True), nullable=False)
+    last_login_at = Column(DateTime(timezone=True), nullable=True)
+
+
+class HeldDetail(Base):
+    """The name or contact detail a parent typed into the enquiry form, held between that step
+    and submission (or cancellation, which deletes it). It never enters the conversation history:
+    the gateway passes Rasa a placeholder instead."""
+
+    __tablename__ = "held_details"
+
+    sender_id = Column(String(64), primary_key=True)
+    field = Column(String(20), primary_key=True)  # "name" or "contact"
+    value = Column(Text, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class PrivacyNotice(Base):
+    """The conversation has been told once that personal details were hidden."""
+
+    __tablename__ = "privacy_notices"
+
+    sender_id = Column(String(64), primary_key=True)
+    noticed_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class UnansweredQuestion(Base):
+    """A question the assistant could not answer or answered with low confidence (text masked),
+    so content editors know what to add next."""
+
+    __tablename__ = "unanswered_questions"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    sender_id = Column(String(64), nullable=False, index=True)
+    council = Column(String(60), nullable=True)
+    text = Column(Text, nullable=False)  # as stored in the conversation: personal data masked
+    kind = Column(String(20), nullable=False)  # not_understood | clarify | out_of_scope | no_follow_up | low_confidence
+    score = Column(Float, nullable=True)  # the best entry's combined score
+    best_entry = Column(String(100), nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, index=True)

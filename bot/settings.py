@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,12 +35,37 @@ class Settings:
     port: int = field(default_factory=lambda: int(_env("PORT", "8000")))
     rasa_port: int = field(default_factory=lambda: int(_env("RASA_PORT", "5005")))
     action_port: int = field(default_factory=lambda: int(_env("ACTION_PORT", "5055")))
-    default_council: str = field(default_factory=lambda: _env("DEFAULT_COUNCIL", "halton"))
+    #: The councils this deployment serves (ids from knowledge/services.yml), comma-separated in
+    #: SERVED_COUNCILS. With one, every parent is that council's; with several, the page's
+    #: data-council says which, or the assistant asks once.
+    served_councils: tuple = field(default_factory=lambda: tuple(
+        c.strip().lower() for c in _env("SERVED_COUNCILS", _env("DEFAULT_COUNCIL", "halton")).split(",") if c.strip()
+    ))
+    #: How long enquiries, conversations and the unanswered-questions log are kept (days).
+    retention_days: int = field(default_factory=lambda: int(_env("RETENTION_DAYS", "90")))
+    #: How often the running gateway deletes what is older than that (minutes).
+    retention_interval_minutes: int = field(default_factory=lambda: int(_env("RETENTION_INTERVAL_MINUTES", "60")))
+    #: Signs the staff session cookie. Unset: a random secret kept in DATA_DIR/staff_session_secret.
+    staff_session_secret: str = field(default_factory=lambda: _env("STAFF_SESSION_SECRET", ""))
+    #: Send the staff session cookie over HTTPS only (set true behind HTTPS in production).
+    staff_cookie_secure: bool = field(default_factory=lambda: _env("STAFF_COOKIE_SECURE", "false").lower() in ("1", "true", "yes"))
+    #: Staff sessions end after this many hours.
+    staff_session_hours: int = field(default_factory=lambda: int(_env("STAFF_SESSION_HOURS", "8")))
+    #: Token the gateway uses for Rasa's HTTP API (conversation state); set by the stack per run.
+    rasa_token: str = field(default_factory=lambda: _env("RASA_TOKEN", ""))
     knowledge_dir: Path = field(
         default_factory=lambda: Path(_env("KNOWLEDGE_DIR", str(PROJECT_ROOT / "knowledge")))
     )
     model_dir: Path = field(default_factory=lambda: Path(_env("MODEL_DIR", str(PROJECT_ROOT / "models"))))
     redis_url: str = field(default_factory=lambda: _env("REDIS_URL", ""))
+
+    @property
+    def default_council(self) -> Optional[str]:
+        """The council to assume when the page does not say: DEFAULT_COUNCIL, or the only one served."""
+        explicit = _env("DEFAULT_COUNCIL", "")
+        if explicit:
+            return explicit.lower()
+        return self.served_councils[0] if len(self.served_councils) == 1 else None
 
     @property
     def database_url(self) -> str:

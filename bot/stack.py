@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -60,6 +61,8 @@ class Stack:
             "RASA_PORT": str(settings.rasa_port),
             **(extra_env or {}),
         }
+        if not self.env.get("RASA_TOKEN"):
+            self.env["RASA_TOKEN"] = secrets.token_urlsafe(24)  # the gateway gets it through the env
         logs = settings.log_dir
         endpoints = self._render_endpoints()
         self.services = {
@@ -76,6 +79,9 @@ class Stack:
                     str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", str(endpoints),
                     "--credentials", "credentials.yml", "--interface", "127.0.0.1",
                     "--port", str(settings.rasa_port),
+                    # Rasa's HTTP API (127.0.0.1 only, behind a per-run token): the gateway reads
+                    # which question of a form a conversation is at, to keep form answers private.
+                    "--enable-api", "--auth-token", self.env["RASA_TOKEN"],
                 ],
                 f"http://127.0.0.1:{settings.rasa_port}/",
                 logs / "rasa.log",
@@ -173,7 +179,10 @@ class Stack:
 
 
 #: Environment variables that would point a private stack at someone else's database or Redis.
-DEPLOYMENT_VARIABLES = ("DATABASE_URL", "TRACKER_DATABASE_URL", "REDIS_URL", "DATA_DIR", "PORT", "HOST")
+DEPLOYMENT_VARIABLES = (
+    "DATABASE_URL", "TRACKER_DATABASE_URL", "REDIS_URL", "DATA_DIR", "PORT", "HOST", "RASA_TOKEN",
+    "SERVED_COUNCILS", "DEFAULT_COUNCIL", "RETENTION_DAYS", "STAFF_SESSION_SECRET",
+)
 
 
 def free_port() -> int:

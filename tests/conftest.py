@@ -19,6 +19,9 @@ from bot.settings import Settings
 from bot.stack import DEPLOYMENT_VARIABLES, Stack, free_port, start_private_stack  # noqa: F401 (re-exported)
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+#: The test assistant serves two councils: Halton (whose SENDIASS details we hold) and Sefton (whose
+#: we do not), as a deployment for several councils would.
+SERVED_COUNCILS = "halton,sefton"
 
 
 @dataclass
@@ -27,8 +30,12 @@ class RunningAssistant:
     settings: Settings
     stack: Stack
 
-    def chat(self, message: str, sender_id: Optional[str] = None, **extra: Any) -> Dict[str, Any]:
+    def chat(self, message: str, sender_id: Optional[str] = None, council: Optional[str] = "halton", **extra: Any) -> Dict[str, Any]:
+        """Send a message as a council's page does (data-council="halton"); council=None is a
+        page that does not say which council."""
         body = {"sender_id": sender_id or uuid.uuid4().hex, "message": message, **extra}
+        if council is not None:
+            body["council"] = council
         response = httpx.post(f"{self.url}/api/chat", json=body, timeout=60)
         assert response.status_code == 200, response.text
         return response.json()
@@ -49,8 +56,9 @@ def _start(tmp: Path, model: Path, extra: Dict[str, str]) -> RunningAssistant:
 
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iterator[RunningAssistant]:
-    """The assistant with its laptop defaults: SQLite files in its data folder, in-memory locks."""
-    running = _start(tmp_path_factory.mktemp("assistant"), trained_model, {})
+    """The assistant with its laptop defaults (SQLite files in its data folder, in-memory locks),
+    deployed for two councils, so a page that does not say which council gets asked."""
+    running = _start(tmp_path_factory.mktemp("assistant"), trained_model, {"SERVED_COUNCILS": SERVED_COUNCILS})
     try:
         yield running
     finally:

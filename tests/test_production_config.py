@@ -32,7 +32,7 @@ def test_whole_assistant_on_postgres_and_redis(production_assistant, postgres_da
         revision = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
     assert "user" in events and "bot" in events  # the conversation is in PostgreSQL
     assert entries >= 60  # so is the knowledge base, through the Alembic-migrated schema
-    assert revision == "0002"
+    assert revision == "0003"
     # Rasa took and released the conversation's lock in Redis while answering.
     assert int(client.info("stats")["total_commands_processed"]) > commands_before
 
