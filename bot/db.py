@@ -21,9 +21,13 @@ from bot.settings import PROJECT_ROOT, get_settings
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-@lru_cache(maxsize=8)
 def get_engine(url: str | None = None) -> Engine:
-    url = url or get_settings().database_url
+    """The engine for `url`, or for DATABASE_URL as the environment says now."""
+    return _engine(url or get_settings().database_url)
+
+
+@lru_cache(maxsize=8)
+def _engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, future=True, connect_args={"timeout": 15, "check_same_thread": False})
@@ -74,3 +78,6 @@ def ping(url: str | None = None) -> bool:
 def utcnow() -> datetime:
     """Now, in UTC: every stored time is UTC, so retention and queue order compare like with like."""
     return datetime.now(timezone.utc)
+
+
+get_engine.cache_clear = _engine.cache_clear  # type: ignore[attr-defined]  # TEMP: until tests stop calling it
