@@ -36,7 +36,7 @@ FLAGS: List[Flag] = [
     ),
     Flag(
         "exclusion", "Exclusion from school", 4,
-        _words(r"\bexclu(?:ded|de|ding|sion|sions)\b", r"\bsuspen(?:ded|sion|sions)\b", r"\bsent home\b",
+        _words(r"\bexclu(?:ded|de|ding|sion|sions)\b", r"\bsuspen(?:ded|sion|sions)\b", r"\bsen[dt] (?:him |her |them |my \w+ )?home\b",
                r"\bkicked out\b", r"\bpart[- ]time timetable\b"),
     ),
     Flag(
