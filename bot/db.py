@@ -78,6 +78,3 @@ def ping(url: str | None = None) -> bool:
 def utcnow() -> datetime:
     """Now, in UTC: every stored time is UTC, so retention and queue order compare like with like."""
     return datetime.now(timezone.utc)
-
-
-get_engine.cache_clear = _engine.cache_clear  # type: ignore[attr-defined]  # TEMP: until tests stop calling it

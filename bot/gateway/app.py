@@ -7,11 +7,12 @@ answers the parent, with the local SENDIASS phone number, never a stack trace.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import httpx
 from fastapi import FastAPI, Request
@@ -21,8 +22,11 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field, validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bot import answering
+from starlette.concurrency import run_in_threadpool
+
+from bot import answering, enquiry_store, handoff, pii
 from bot.db import ping
+from bot.privacy import delete_expired, forget_conversation
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.store import Content, ContentRepository, Service, content_from_kb
 from bot.settings import MESSAGE_MAX_CHARS, get_settings
@@ -206,10 +210,16 @@ def _shape(rasa_message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     summary="Send a parent's message and get the assistant's replies",
 )
 async def chat(request: ChatRequest) -> Dict[str, Any]:
+    """Personal details are taken out before the message goes any further: Rasa stores what it
+    is given, so it is given the masked text (or, for the enquiry form's name and contact
+    questions, a placeholder while the real answer is held in the enquiry store)."""
     settings = get_settings()
     started = time.monotonic()
-    payload: Dict[str, Any] = {"sender": request.sender_id, "message": request.message}
-    payload["metadata"] = {"council": request.council or settings.default_council}
+    state = await conversation_state(request.sender_id)
+    forwarded, masked_kinds = await run_in_threadpool(protect, request.sender_id, request.message, state)
+    payload: Dict[str, Any] = {"sender": request.sender_id, "message": forwarded}
+    council = request.council or settings.default_council
+    payload["metadata"] = {"council": council} if council else {}
     messages: List[Dict[str, Any]] = []
     try:
         async with httpx.AsyncClient(timeout=RASA_TIMEOUT_SECONDS) as client:
@@ -221,9 +231,112 @@ async def chat(request: ChatRequest) -> Dict[str, Any]:
     if not messages:
         # Rasa answered nothing (the action server is down) or did not answer at all.
         messages = failure_messages(request.council, request.message)
+    if any(m.get("kind") == "forgotten" for m in messages):
+        # Deleted only now: Rasa saves the conversation after its actions run.
+        messages = await forget_after_reply(request.sender_id, messages)
+    elif masked_kinds and await run_in_threadpool(_first_notice, request.sender_id):
+        messages.append({"text": pii.notice_text(masked_kinds), "kind": "privacy", "buttons": [], "citations": []})
     # Never log the message text: parents write about their children.
     logger.info("chat reply: %d message(s) in %.0f ms", len(messages), (time.monotonic() - started) * 1000)
     return {"sender_id": request.sender_id, "messages": messages}
+
+
+async def conversation_state(sender_id: str) -> Dict[str, Any]:
+    """The form and question the conversation is at (Rasa's tracker), or {} if Rasa cannot say."""
+    settings = get_settings()
+    try:
+        async with httpx.AsyncClient(timeout=5.0) as client:
+            response = await client.get(
+                f"{settings.rasa_url}/conversations/{sender_id}/tracker",
+                params={"include_events": "NONE", "token": settings.rasa_token},
+            )
+        response.raise_for_status()
+        tracker = response.json()
+        return {
+            "active_loop": (tracker.get("active_loop") or {}).get("name"),
+            "requested_slot": (tracker.get("slots") or {}).get("requested_slot"),
+        }
+    except (httpx.HTTPError, ValueError):
+        return {}
+
+
+def protect(sender_id: str, message: str, state: Dict[str, Any]) -> Tuple[str, List[str]]:
+    """What Rasa may store of `message`, and the kinds of personal data masked out of it.
+
+    The enquiry form's name and contact answers are given on purpose, with consent, for the
+    enquiry alone: they are held in the enquiry store and Rasa gets a placeholder."""
+    requested = state.get("requested_slot") if state.get("active_loop") == "enquiry_form" else None
+    if requested in handoff.HELD_SLOTS and not handoff.passes_through(message):
+        field_name = handoff.HELD_SLOTS[requested]
+        try:
+            enquiry_store.hold(sender_id, field_name, message)
+            return handoff.HELD_PLACEHOLDERS[field_name], []
+        except Exception as error:  # noqa: BLE001 - cannot hold it: mask it, the form asks again
+            logger.warning("Could not hold a form answer: %s", type(error).__name__)
+    masked = pii.mask(message)
+    return masked.text, masked.kinds
+
+
+def _first_notice(sender_id: str) -> bool:
+    try:
+        return enquiry_store.first_privacy_notice(sender_id)
+    except Exception:  # noqa: BLE001 - no database: better to tell the parent again than never
+        return True
+
+
+async def forget_after_reply(sender_id: str, messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    try:
+        await run_in_threadpool(forget_conversation, sender_id)
+        return messages
+    except Exception as error:  # noqa: BLE001
+        logger.error("Could not delete a conversation: %s", type(error).__name__)
+        text = ("Sorry, I couldn't delete the conversation just now. Please try again in a few minutes, "
+                "or ask your SENDIASS to delete your message.")
+        return [{"text": text, "kind": "failure", "buttons": [answering.TALK_TO_A_PERSON], "citations": []}]
+
+
+class ForgetResponse(BaseModel):
+    deleted: Dict[str, int] = Field(..., description="How many rows were deleted from each store.")
+
+
+@app.delete(
+    "/api/conversations/{sender_id}",
+    response_model=ForgetResponse,
+    responses={422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+    summary="Delete a conversation and everything it left (the parent's 'forget me')",
+)
+async def forget(sender_id: str) -> Any:
+    if not SENDER_PATTERN.match(sender_id):
+        return JSONResponse(status_code=422, content={"error": "'sender_id' must be 1 to 64 characters: letters, digits, '-' or '_'."})
+    try:
+        counts = await run_in_threadpool(forget_conversation, sender_id)
+    except Exception as error:  # noqa: BLE001
+        logger.error("Could not delete a conversation: %s", type(error).__name__)
+        return JSONResponse(status_code=503, content={"error": "The conversation could not be deleted just now. Please try again."})
+    return {"deleted": counts}
+
+
+async def _retention_schedule() -> None:
+    """Delete what is older than RETENTION_DAYS now and then every RETENTION_INTERVAL_MINUTES."""
+    while True:
+        try:
+            counts = await run_in_threadpool(delete_expired)
+            logger.info("Retention: deleted %s", counts)
+        except Exception as error:  # noqa: BLE001 - try again next time
+            logger.warning("Retention run failed: %s", type(error).__name__)
+        await asyncio.sleep(max(1, get_settings().retention_interval_minutes) * 60)
+
+
+@app.on_event("startup")
+async def _start_retention() -> None:
+    app.state.retention_task = asyncio.create_task(_retention_schedule())
+
+
+@app.on_event("shutdown")
+async def _stop_retention() -> None:
+    task = getattr(app.state, "retention_task", None)
+    if task is not None:
+        task.cancel()
 
 
 async def _answers(url: str) -> bool:
@@ -310,3 +423,9 @@ async def demo_page() -> FileResponse:
     return FileResponse(STATIC / "index.html", headers={
         "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'self'",
     })
+
+
+# The staff area (/staff): server-rendered pages for SENDIASS officers, with their own sessions.
+from bot.gateway.staff import install_staff  # noqa: E402 - after the public routes on purpose
+
+install_staff(app)
