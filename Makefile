@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS := ignore
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: evaluate stories run test install pipeline generate train validate rasa-validate knowledge-validate load clean
+.PHONY: evaluate stories run test install pipeline generate train validate rasa-validate knowledge-validate load clean staff-user retention
 
 run: train
 	@$(PY) -m bot.run
@@ -73,6 +73,17 @@ evaluate: train
 
 load: install
 	@$(PY) -m bot.knowledge load
+
+# The first staff account for /staff (asks for the password twice):
+#   make staff-user USERNAME=jo@halton.gov.uk NAME="Jo Bloggs"
+staff-user: install
+	@test -n "$(USERNAME)" -a -n "$(NAME)" || { echo 'Usage: make staff-user USERNAME=jo@halton.gov.uk NAME="Jo Bloggs"'; exit 1; }
+	@$(PY) -m bot.staff create-user --username "$(USERNAME)" --name "$(NAME)"
+
+# Delete enquiries, conversations and logged questions older than RETENTION_DAYS (the running
+# gateway also does this every RETENTION_INTERVAL_MINUTES).
+retention: install
+	@$(PY) -m bot.privacy retention
 
 clean:
 	rm -rf build models var .rasa results data/nlu/generated_knowledge.yml domain/generated_knowledge.yml
