@@ -62,7 +62,7 @@ class Stack:
             **(extra_env or {}),
         }
         if not self.env.get("RASA_TOKEN"):
-            self.env["RASA_TOKEN"] = secrets.token_urlsafe(24)  # the gateway gets it through the env
+            self.env["RASA_TOKEN"] = secrets.token_hex(24)  # the gateway gets it through the env
         logs = settings.log_dir
         endpoints = self._render_endpoints()
         self.services = {
@@ -81,7 +81,7 @@ class Stack:
                     "--port", str(settings.rasa_port),
                     # Rasa's HTTP API (127.0.0.1 only, behind a per-run token): the gateway reads
                     # which question of a form a conversation is at, to keep form answers private.
-                    "--enable-api", "--auth-token", self.env["RASA_TOKEN"],
+                    "--enable-api", f"--auth-token={self.env['RASA_TOKEN']}",
                 ],
                 f"http://127.0.0.1:{settings.rasa_port}/",
                 logs / "rasa.log",

@@ -50,3 +50,31 @@ def test_lock_store_uses_redis_when_redis_url_is_set(monkeypatch):
 def test_lock_store_is_in_memory_by_default(monkeypatch):
     monkeypatch.delenv("REDIS_URL", raising=False)
     assert type(UrlLockStore()).__name__ == "InMemoryLockStore"
+
+
+def test_enquiry_and_forget_me_on_postgres(production_assistant, postgres_database):
+    """The handoff's tables, JSON columns and the deletion of Rasa's events on PostgreSQL."""
+    sender = uuid.uuid4().hex
+
+    def say(text):
+        return production_assistant.chat(text, sender_id=sender)["messages"][-1]
+
+    say("can the school refuse an EHC request until £6,000 is spent? his NHS number is 943 476 5919")
+    for answer in ("/leave_enquiry", "Yes, I agree", "Skip", "0151 496 0000", "Any time"):
+        say(answer)
+    assert say("Send this summary")["kind"] == "enquiry_sent"
+    engine = get_engine(postgres_database)
+    with engine.connect() as connection:
+        enquiry = connection.execute(
+            sa.text("SELECT council, contact, contact_method, topics, transcript FROM enquiries WHERE sender_id = :s"), {"s": sender}
+        ).one()
+        stored = " ".join(connection.execute(sa.text("SELECT data FROM events WHERE sender_id = :s"), {"s": sender}).scalars())
+    assert (enquiry.council, enquiry.contact, enquiry.contact_method) == ("halton", "0151 496 0000", "phone")
+    assert enquiry.topics[0] == "myth-6000-before-request"
+    assert "943 476 5919" not in stored and "0151 496 0000" not in stored and "[hidden ID]" in stored
+
+    say("delete my conversation")
+    assert say("/forget_confirm")["kind"] == "forgotten"
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM enquiries WHERE sender_id = :s"), {"s": sender}).scalar() == 0
+        assert connection.execute(sa.text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}).scalar() == 0
