@@ -188,7 +188,7 @@ def test_sign_in_never_sends_the_officer_to_another_site(client, user):
 
 
 def test_repeated_wrong_passwords_are_throttled(client, database):
-    from bot.gateway.staff import LOGIN_MAX_FAILURES
+    from bot.gateway.staff_security import LOGIN_MAX_FAILURES
 
     accounts.create_user("throttled@halton.gov.uk", "Tess Throttle", PASSWORD)
     for _ in range(LOGIN_MAX_FAILURES):

@@ -4,38 +4,35 @@ Officers sign in, see the enquiries parents left (most urgent, then longest wait
 open one to read the conversation and change its status (every change is audited), download the
 queue as CSV, look up answers while on the phone, and see what the assistant could not answer.
 
-Security, briefly: sessions are signed cookies (Starlette's SessionMiddleware, only on /staff,
-SameSite=Strict, an absolute lifetime of STAFF_SESSION_HOURS); every form carries a per-session
-CSRF token; a password change or a deactivated account ends existing sessions; failed sign-ins
-are throttled per username; and every /staff response says no-store and sends a strict CSP. The
-pages need no JavaScript.
+This module holds the routes, templates, error pages, queue filters and JSON shaping. Sessions,
+CSRF, sign-in throttling and the security headers are in bot.gateway.staff_security; how times,
+links, tags and council names are shown is in bot.gateway.staff_format. The pages need no JavaScript.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
 import re
 import secrets
-import tempfile
-import threading
 import time
-from collections import deque
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Deque, Dict, List, Optional, Tuple
-from urllib.parse import quote, urlencode, urlsplit
+from typing import Any, Dict, List, Optional, Tuple
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from starlette.datastructures import MutableHeaders
-from starlette.middleware.sessions import SessionMiddleware
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.db import new_session
+from bot.gateway.staff_format import (
+    FLAG_COLOURS, LONDON, STATUS_COLOURS, council_name, council_names, iso, local_time, safe_url, time_ago,
+)
+from bot.gateway.staff_security import (
+    LOGIN_MAX_FAILURES, StaffMiddleware, csrf_ok, csrf_token, current_user, password_marker, record_failure,
+    safe_next, throttled,
+)
 from bot.models import Enquiry, StaffUser
-from bot.settings import Settings, get_settings
+from bot.settings import get_settings
 from bot.staff import accounts, queries
 from bot.urgency import label_of
 
@@ -45,268 +42,14 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates" / "staff"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 
 SERVICE_NAME = "SENDIASS staff area"
-COOKIE_NAME = "staff_session"
-SECRET_FILE = "staff_session_secret"
-SECURITY_HEADERS = {
-    "Cache-Control": "no-store",
-    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-}
 LOGIN_ERROR = "The username or password is not right"
-#: Failed sign-ins allowed per username in LOGIN_WINDOW_SECONDS before further tries are refused.
-LOGIN_MAX_FAILURES = 10
-LOGIN_WINDOW_SECONDS = 15 * 60
 COUNCIL_ID = re.compile(r"^[a-z0-9-]{1,60}$")
 TOPIC_ID = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
-LONDON: Any
-try:
-    from zoneinfo import ZoneInfo
-
-    LONDON = ZoneInfo("Europe/London")
-except Exception:  # noqa: BLE001 - no time zone data: show UTC, and say so
-    LONDON = timezone.utc
-
-# Flag ids -> tag colour (GOV.UK tag colours).
-FLAG_COLOURS = {"safeguarding": "red", "deadline": "orange", "exclusion": "purple", "no_school_place": "pink"}
-STATUS_COLOURS = {"new": "blue", "in_progress": "yellow", "closed": "grey"}
-
-
-# --- Sessions and security headers ------------------------------------------------------------
-
-_secret_lock = threading.Lock()
-_secrets_by_path: Dict[str, str] = {}
-
-
-def session_secret(settings: Settings) -> str:
-    """STAFF_SESSION_SECRET, or a random secret made once and kept (mode 0600) in the data folder,
-    so sessions survive a restart. Several gateway hosts must share STAFF_SESSION_SECRET instead."""
-    if settings.staff_session_secret:
-        return settings.staff_session_secret
-    path = Path(settings.data_dir) / SECRET_FILE
-    with _secret_lock:
-        cached = _secrets_by_path.get(str(path))
-        if cached:
-            return cached
-        secret = _read_or_create_secret(path)
-        _secrets_by_path[str(path)] = secret
-        return secret
-
-
-def _read_or_create_secret(path: Path) -> str:
-    for _attempt in range(3):
-        if path.exists():
-            secret = path.read_text(encoding="ascii").strip()
-            if secret:
-                return secret
-            time.sleep(0.05)  # another process is writing it
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=str(path.parent), prefix=".staff_secret_")  # created with mode 0600
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="ascii") as handle:
-                handle.write(secrets.token_urlsafe(48))
-            try:
-                os.link(tmp, path)  # atomic, and never replaces a secret another process made
-                logger.info("Made a new staff session secret in %s", path)
-            except FileExistsError:
-                pass
-        finally:
-            os.unlink(tmp)
-    secret = path.read_text(encoding="ascii").strip()
-    if not secret:
-        raise RuntimeError(f"{path} is empty: delete it, or set STAFF_SESSION_SECRET")
-    return secret
-
-
-def _is_staff_path(path: str) -> bool:
-    return path == "/staff" or path.startswith("/staff/")
-
-
-class StaffMiddleware:
-    """Sessions and security headers for /staff only; the public API is left exactly as it was.
-
-    Wraps Starlette's SessionMiddleware, configured from the settings of the moment (read afresh,
-    like everything else here), so the cookie name, lifetime and HTTPS flag follow the environment."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self._sessions: Dict[Tuple[str, bool, int], SessionMiddleware] = {}
-
-    def _session_middleware(self) -> SessionMiddleware:
-        settings = get_settings()
-        key = (session_secret(settings), settings.staff_cookie_secure, max(1, settings.staff_session_hours) * 3600)
-        middleware = self._sessions.get(key)
-        if middleware is None:
-            middleware = SessionMiddleware(
-                self.app, secret_key=key[0], session_cookie=COOKIE_NAME, max_age=key[2], path="/staff",
-                same_site="strict", https_only=key[1],
-            )
-            self._sessions[key] = middleware
-        return middleware
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _is_staff_path(scope.get("path", "")):
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
-                    headers[name] = value
-            await send(message)
-
-        await self._session_middleware()(scope, receive, send_with_headers)
-
-
-# --- Signed-in user, CSRF, throttling ---------------------------------------------------------
-
-
-def _password_marker(user: StaffUser) -> str:
-    """Changes when the password does: a new password ends sessions signed in with the old one."""
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
-
-
-def current_user(request: Request) -> Optional[StaffUser]:
-    session = request.session
-    user_id = session.get("user_id")
-    if not isinstance(user_id, int):
-        return None
-    hours = max(1, get_settings().staff_session_hours)
-    login_at = session.get("login_at")
-    if not isinstance(login_at, (int, float)) or time.time() - login_at > hours * 3600:
-        session.clear()
-        return None
-    user = accounts.get_user(user_id)
-    if user is None or not user.active or session.get("pw") != _password_marker(user):
-        session.clear()
-        return None
-    return user
-
-
-def csrf_token(request: Request) -> str:
-    token = request.session.get("csrf")
-    if not isinstance(token, str) or not token:
-        token = secrets.token_urlsafe(32)
-        request.session["csrf"] = token
-    return token
-
-
-def csrf_ok(request: Request, submitted: Optional[str]) -> bool:
-    expected = request.session.get("csrf")
-    if not isinstance(expected, str) or not expected or not submitted:
-        return False
-    return secrets.compare_digest(expected.encode(), submitted.encode())
-
-
-_failures_lock = threading.Lock()
-_failures: Dict[str, Deque[float]] = {}
-
-
-def _throttled(username: str) -> bool:
-    now = time.monotonic()
-    with _failures_lock:
-        attempts = _failures.get(username)
-        if not attempts:
-            return False
-        while attempts and now - attempts[0] > LOGIN_WINDOW_SECONDS:
-            attempts.popleft()
-        return len(attempts) >= LOGIN_MAX_FAILURES
-
-
-def _record_failure(username: str) -> None:
-    with _failures_lock:
-        if len(_failures) > 10000:  # someone is trying many names: forget the oldest half
-            for key in list(_failures)[:5000]:
-                _failures.pop(key, None)
-        _failures.setdefault(username, deque(maxlen=LOGIN_MAX_FAILURES)).append(time.monotonic())
-
-
-def safe_next(value: Optional[str]) -> str:
-    """Where to go after signing in: only a path inside the staff area, never another site."""
-    default = "/staff"
-    if not value or len(value) > 500 or "\\" in value or any(ord(ch) < 32 for ch in value):
-        return default
-    parts = urlsplit(value)
-    if parts.scheme or parts.netloc or value.startswith("//") or not _is_staff_path(parts.path):
-        return default
-    if parts.path.startswith("/staff/login") or parts.path.startswith("/staff/logout"):
-        return default
-    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def _login_redirect(request: Request, next_path: Optional[str] = None) -> RedirectResponse:
     target = next_path or request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse(f"/staff/login?next={quote(safe_next(target), safe='/')}", status_code=303)
-
-
-# --- Formatting for the templates -------------------------------------------------------------
-
-
-def _parse_time(value: Any) -> Optional[datetime]:
-    if isinstance(value, datetime):
-        return queries.as_utc(value)
-    if isinstance(value, str) and value:
-        try:
-            return queries.as_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
-        except ValueError:
-            return None
-    return None
-
-
-def _clock(moment: datetime) -> str:
-    hour = moment.hour % 12 or 12
-    suffix = "am" if moment.hour < 12 else "pm"
-    return f"{hour}:{moment.minute:02d}{suffix}" if moment.minute else f"{hour}{suffix}"
-
-
-def local_time(value: Any, with_date: bool = True) -> str:
-    """'23 November 2026 at 2:05pm' in UK time (GOV.UK style)."""
-    moment = _parse_time(value)
-    if moment is None:
-        return ""
-    local = moment.astimezone(LONDON)
-    if not with_date:
-        return _clock(local)
-    return f"{local.day} {local:%B %Y} at {_clock(local)}"
-
-
-def time_ago(value: Any, now: Optional[datetime] = None) -> str:
-    """'just now', '5 minutes ago', '3 hours ago', 'yesterday', '4 days ago', '6 weeks ago'."""
-    moment = _parse_time(value)
-    if moment is None:
-        return ""
-    seconds = max(0, int(((now or datetime.now(timezone.utc)) - moment).total_seconds()))
-
-    def plural(n: int, unit: str) -> str:
-        return f"{n} {unit}{'' if n == 1 else 's'} ago"
-
-    if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        return plural(seconds // 60, "minute")
-    if seconds < 86400:
-        return plural(seconds // 3600, "hour")
-    days = seconds // 86400
-    if days == 1:
-        return "yesterday"
-    if days < 14:
-        return plural(days, "day")
-    return plural(days // 7, "week")
-
-
-def iso(value: Any) -> str:
-    moment = _parse_time(value)
-    return moment.isoformat(timespec="seconds") if moment else ""
-
-
-def safe_url(value: Any) -> Optional[str]:
-    """A link target only if it is a web address: stored data never becomes a javascript: link."""
-    if isinstance(value, str) and urlsplit(value.strip()).scheme in ("http", "https"):
-        return value.strip()
-    return None
 
 
 templates.env.filters.update({
@@ -320,21 +63,6 @@ templates.env.globals.update({
     "SERVICE_NAME": SERVICE_NAME, "STATUSES": queries.STATUSES, "FLAG_COLOURS": FLAG_COLOURS,
     "STATUS_COLOURS": STATUS_COLOURS,
 })
-
-
-def council_names() -> Dict[str, str]:
-    """Council id -> the council's name, from the published SENDIASS directory."""
-    content = queries.published_content()
-    names: Dict[str, str] = {}
-    if content:
-        for service in content.services.values():
-            if service.kind == "council":
-                names[service.id] = service.council or service.service
-    return names
-
-
-def council_name(council_id: str, names: Dict[str, str]) -> str:
-    return names.get(council_id) or council_id.replace("-", " ").title()
 
 
 def render(request: Request, template: str, context: Dict[str, Any], status_code: int = 200,
@@ -452,7 +180,7 @@ def login(
     if not password:
         errors["password"] = "Enter your password"
     key = accounts.normalise_username(username)
-    if not errors and _throttled(key):
+    if not errors and throttled(key):
         return error_page(
             request, 429, "Too many attempts to sign in",
             [f"There have been {LOGIN_MAX_FAILURES} unsuccessful attempts to sign in with this username. "
@@ -463,7 +191,7 @@ def login(
     user = None if errors else accounts.authenticate(username, password)
     if user is None:
         if not errors:
-            _record_failure(key)
+            record_failure(key)
             logger.info("A staff sign-in failed")  # no username: it may be a mistyped password
             errors = {"username": LOGIN_ERROR}
         return render(request, "login.html", {"title": "Sign in", "next": target, "errors": errors,
@@ -471,7 +199,7 @@ def login(
     # A fresh session: nothing from before signing in survives, and the CSRF token changes.
     request.session.clear()
     request.session.update({
-        "user_id": user.id, "login_at": int(time.time()), "pw": _password_marker(user),
+        "user_id": user.id, "login_at": int(time.time()), "pw": password_marker(user),
         "csrf": secrets.token_urlsafe(32),
     })
     logger.info("Staff user %s signed in", user.id)
