@@ -49,6 +49,9 @@ DEFAULT_SET = PROJECT_ROOT / "tests" / "evaluation" / "eval_set.yml"
 #: rightly declined out-of-scope messages there (0, 2, 4, 6, 8 and 10 were tried).
 BASELINE_MIN_SCORE = 4.0
 DECLINED = {"out_of_scope", "not_understood"}
+#: Replies that give the local SENDIASS's details: the details themselves, or the start of the
+#: enquiry form ("can someone call me back"), whose first message names the service and its number.
+CONTACT_KINDS = {"contact", "ask_consent"}
 TARGETS = {"top1_citation": 0.80, "top3_citation": 0.90, "oos_precision": 0.95}
 
 
@@ -126,7 +129,7 @@ def assistant_outcome(kb: KnowledgeBase, reply: Dict[str, Any]) -> Outcome:
     top3 = set(cited)
     for entry_id in candidates[:3]:
         top3 |= _labels(kb, entry_id)
-    contact = any(m.get("kind") == "contact" for m in messages)
+    contact = any(m.get("kind") in CONTACT_KINDS for m in messages)
     return Outcome(answered=answered, cited=cited, top3_cited=top3, kind=first.get("kind") or "chat",
                    text=(answer or first).get("text", ""), signposts=signposts, contact=contact)
 

@@ -121,6 +121,8 @@ def consent_question(service: Service, retention_days: int) -> Reply:
         "\"delete my conversation\".\n\n"
         "Do you agree? You can type \"stop\" at any time and nothing will be saved."
     )
+    if service.detail("phone"):
+        text += f"\n\nIf you would rather call, {service.service}'s number is {service.detail('phone')}."
     return Reply(kind="ask_consent", text=text, buttons=[
         {"title": YES_CONSENT, "payload": YES_CONSENT}, {"title": STOP, "payload": STOP},
     ])
