@@ -13,6 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from bot.db import new_session, utcnow
 from bot.models import StaffUser
@@ -136,29 +137,28 @@ def list_users() -> List[StaffUser]:
         return list(session.execute(select(StaffUser).order_by(StaffUser.username)).scalars())
 
 
+def _existing(session: Session, username: str) -> StaffUser:
+    """The account with this username (any case), or a clear error."""
+    username = normalise_username(username)
+    user = session.execute(select(StaffUser).where(func.lower(StaffUser.username) == username)).scalars().first()
+    if user is None:
+        raise AccountError(f"There is no staff account with the username '{username}'.")
+    return user
+
+
 def set_active(username: str, active: bool) -> StaffUser:
     """Switch an account on or off (an officer who leaves keeps their name in the audit log)."""
-    username = normalise_username(username)
     with new_session() as session:
-        user = session.execute(
-            select(StaffUser).where(func.lower(StaffUser.username) == username)
-        ).scalars().first()
-        if user is None:
-            raise AccountError(f"There is no staff account with the username '{username}'.")
+        user = _existing(session, username)
         user.active = active
         session.commit()
         return user
 
 
 def set_password(username: str, password: str) -> StaffUser:
-    username = normalise_username(username)
     check_password(password)
     with new_session() as session:
-        user = session.execute(
-            select(StaffUser).where(func.lower(StaffUser.username) == username)
-        ).scalars().first()
-        if user is None:
-            raise AccountError(f"There is no staff account with the username '{username}'.")
+        user = _existing(session, username)
         user.password_hash = hash_password(password)
         session.commit()
         return user
