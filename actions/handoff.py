@@ -319,8 +319,20 @@ class ActionForget(Action):
         return "action_forget"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        if last_bot_kind(tracker) != "ask_forget":
+            # Nothing is deleted without the parent having seen the question and said yes to it.
+            send(dispatcher, handoff.forget_question())
+            return []
         send(dispatcher, handoff.forgotten_reply())
         return []
+
+
+def last_bot_kind(tracker: Tracker) -> Optional[str]:
+    """The kind of the assistant's latest message in the conversation (ask_forget, contact, ...)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            return ((event.get("data") or {}).get("custom") or {}).get("kind")
+    return None
 
 
 class ActionForgetCancel(Action):

