@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import answering, enquiry_store
-from bot.handoff import LEAVE_ENQUIRY
+from bot.handoff import LEAVE_ENQUIRY, forget_question
 from bot.intents import entry_for
 from bot.nlp import everyday_labels
 from bot.pii import mask
@@ -283,6 +283,10 @@ class ActionNotUnderstood(Action):
         if likely in FOLLOW_UP_KINDS and tracker.get_slot("current_topic"):
             # An unsure "what if they say no?" in the middle of a topic: a follow-up after all.
             return follow_up(dispatcher, tracker, content, FOLLOW_UP_KINDS[likely])
+        if likely in ("forget_me", "forget_confirm"):
+            # "delete my conversation" is close to its own confirmation: ask, never delete here.
+            send(dispatcher, forget_question())
+            return []
         if likely in HANDOFF_FORMS:
             # Probably "can I speak to someone" / "can someone call me back": the same handoff as
             # when the classifier is sure (the council is asked for if it is not known yet).
