@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import abc
 import logging
-import threading
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
@@ -21,23 +20,14 @@ from bot.nlp import everyday_labels
 from bot.pii import mask
 from bot.signposts import nation_in, safeguarding_concern
 from bot.knowledge.store import Content, ContentRepository, Service
-from bot.retrieval import LexicalIndex
+from bot.retrieval import index_for
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
 _repository = ContentRepository()
-_index_lock = threading.Lock()
-_index: Tuple[int, Optional[LexicalIndex]] = (-1, None)
-
-
-def lexical_index(content: Content) -> LexicalIndex:
-    """The BM25 index for this content version (rebuilt only when the content changes)."""
-    global _index
-    with _index_lock:
-        if _index[0] != content.version or _index[1] is None:
-            _index = (content.version, LexicalIndex.from_entries(content.entries.values()))
-        return _index[1]
+#: The BM25 index for this content version (rebuilt only when the content changes).
+lexical_index = index_for
 
 
 def council_of(tracker: Tracker) -> Optional[str]:

@@ -14,7 +14,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import _repository, council_of, send
+from actions.actions import _repository, local_service, send
 from bot import answering, enquiry_store, handoff
 from bot.intents import entry_for
 from bot.knowledge.store import Content, Entry, Service
@@ -66,7 +66,7 @@ class ActionAskCouncil(Action):
 
 
 def _service(tracker: Tracker) -> Optional[Service]:
-    return answering.find_service(_repository.current(), council_of(tracker))
+    return local_service(_repository.current(), tracker)
 
 
 def topics_of(tracker: Tracker, content: Content) -> List[Entry]:
@@ -189,8 +189,8 @@ class ValidateEnquiryForm(FormValidationAction):
         text = str(value or "").strip()
         if handoff.is_stop(text):
             return self._stop("enquiry_summary")
-        prefilled = handoff.prefilled_summary(topics_of(tracker, _repository.current()))
         if handoff.is_yes(text):
+            prefilled = handoff.prefilled_summary(topics_of(tracker, _repository.current()))
             if prefilled:
                 return {"enquiry_summary": prefilled}
             dispatcher.utter_message(json_message=answering.Reply(

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 import secrets
-from typing import Dict, List, Optional, Sequence
+from typing import List, Optional, Sequence
 
-from bot.answering import TALK_TO_A_PERSON, Reply
+from bot.answering import TALK_TO_A_PERSON, Reply, national_fallback_text
 from bot.knowledge.store import Content, Entry, Service
 
 #: The council slot's value when the parent lives outside every council this deployment serves.
@@ -171,8 +171,6 @@ def stopped_reply(service: Optional[Service]) -> Reply:
 
 
 def not_served_reply(services: Sequence[Service], national: Sequence[Service]) -> Reply:
-    from bot.answering import national_fallback_text
-
     names = ", ".join(s.council or s.service for s in services)
     text = (f"I can only pass messages to the SENDIASS for {names}. I can't send one for your area.\n\n"
             + national_fallback_text(national))

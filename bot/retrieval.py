@@ -6,8 +6,9 @@ unsure) the classifier, and it is the no-NLU baseline the evaluation compares ag
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
-from typing import Iterable, List, Sequence, Tuple
+from typing import Any, Iterable, List, Optional, Sequence, Tuple
 
 from rank_bm25 import BM25Okapi
 
@@ -68,3 +69,17 @@ class LexicalIndex:
         scores = self._bm25.get_scores(query)
         ranked = sorted(zip(self.ids, scores), key=lambda pair: pair[1], reverse=True)
         return [(entry_id, float(score)) for entry_id, score in ranked[:k] if score > 0]
+
+
+_index_lock = threading.Lock()
+_index: Tuple[int, Optional[LexicalIndex]] = (-1, None)
+
+
+def index_for(content: Any) -> LexicalIndex:
+    """The BM25 index for a published content version (`content.version`, `content.entries`),
+    built once per version: the action server and the staff area's search share it."""
+    global _index
+    with _index_lock:
+        if _index[0] != content.version or _index[1] is None:
+            _index = (content.version, LexicalIndex.from_entries(content.entries.values()))
+        return _index[1]

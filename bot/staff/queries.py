@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -222,10 +221,6 @@ def unanswered_groups(session: Session, council: Optional[str] = None) -> List[U
 # --- Knowledge search -------------------------------------------------------------------------
 
 _repository = ContentRepository()
-_index_lock = threading.Lock()
-_index_for: Optional[Tuple[Content, object]] = None
-
-
 def published_content() -> Optional[Content]:
     """The published knowledge, or None if the database cannot be read."""
     try:
@@ -237,18 +232,6 @@ def published_content() -> Optional[Content]:
 def entry_titles() -> Dict[str, str]:
     content = published_content()
     return {entry_id: entry.title for entry_id, entry in content.entries.items()} if content else {}
-
-
-def _index(content: Content):  # type: ignore[no-untyped-def]
-    """The lexical index over `content`, built once per published version (about half a second,
-    plus loading the language pipeline the first time)."""
-    global _index_for
-    with _index_lock:
-        if _index_for is None or _index_for[0] is not content:
-            from bot.retrieval import LexicalIndex
-
-            _index_for = (content, LexicalIndex.from_entries(content.entries.values()))
-        return _index_for[1]
 
 
 def paragraph_number(query: str) -> Optional[str]:
@@ -285,7 +268,9 @@ def search_knowledge(query: str, limit: int = KNOWLEDGE_RESULTS) -> List[Entry]:
     if number:
         results = [e for e in content.entries.values() if any(_cites(c.get("paragraph"), number) for c in e.citations)]
     seen = {e.id for e in results}
-    for entry_id, _score in _index(content).search(query, k=limit):  # type: ignore[attr-defined]
+    from bot.retrieval import index_for  # loads the language pipeline: only when someone searches
+
+    for entry_id, _score in index_for(content).search(query, k=limit):
         if entry_id not in seen and entry_id in content.entries:
             results.append(content.entries[entry_id])
             seen.add(entry_id)
