@@ -13,12 +13,12 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS := ignore
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: evaluate stories run test install pipeline generate train validate rasa-validate knowledge-validate load clean staff-user retention
+.PHONY: browser screenshots evaluate stories run test install pipeline generate train validate rasa-validate knowledge-validate load clean staff-user retention
 
 run: train
 	@$(PY) -m bot.run
 
-test: train validate stories
+test: train validate stories browser
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
 # --- set-up -------------------------------------------------------------------------------
@@ -33,6 +33,31 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 	@echo "Python packages installed (log: $(VENV)/install.log)."
+
+# The browser tests (tests/test_widget_browser.py) drive Debian's Chromium with Playwright for
+# Python (a pip package, which never downloads a browser here) and scan pages with axe-core
+# from the npm registry, injected from disk. Both are installed here, once, if missing.
+CHROMIUM ?= /usr/bin/chromium
+AXE      := tests/browser/node_modules/axe-core/axe.min.js
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+browser: $(CHROMIUM) $(AXE)
+
+$(CHROMIUM):
+	@echo "Installing Debian's Chromium for the browser tests (once; about a minute)..."
+	@mkdir -p var/logs
+	@($(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends chromium fonts-liberation) > var/logs/apt.log 2>&1 \
+		|| { tail -20 var/logs/apt.log; echo "Could not install chromium: see var/logs/apt.log"; exit 1; }
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@echo "Installing axe-core from the npm registry (tests/browser)..."
+	@cd tests/browser && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
+# Screenshots of the chat (phone and desktop sizes) and of /myths for docs/.
+screenshots: train browser
+	@$(PY) tests/tools/widget_screenshots.py --out docs
 
 pipeline: install
 	@$(PY) -m bot.nlp build

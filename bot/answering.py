@@ -56,6 +56,8 @@ VERDICT_OPENING = {
     "true": "Yes, that is right.",
     "partly-true": "Partly.",
 }
+#: The verdict as a tag on the myths page (a word, never colour alone).
+VERDICT_LABEL = {"myth": "Myth", "true": "True", "partly-true": "Partly true"}
 
 
 @dataclass
@@ -289,6 +291,16 @@ def failure_reply(service: Optional[Service], national: Sequence[Service]) -> Re
     """What the gateway says when part of the assistant is down: no stack trace, a person to call."""
     text = "Sorry, something went wrong on our side and I can't answer that right now.\n\n" + sendiass_line(service, national)
     return Reply(kind="failure", text=text, buttons=[TALK_TO_A_PERSON])
+
+
+def unreachable_text(service: Optional[Service], national: Sequence[Service]) -> str:
+    """What the chat widget says when it cannot reach the assistant at all (the gateway is down or
+    the parent's connection dropped). The widget fetches it while the service is up, so the phone
+    number is there when it is needed."""
+    return (
+        "Sorry, I can't reach the assistant just now. Your message has not been lost: try again in a few minutes.\n\n"
+        + sendiass_line(service, national)
+    )
 
 
 def _link_line(link: Dict[str, Any]) -> str:

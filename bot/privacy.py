@@ -26,6 +26,18 @@ logger = logging.getLogger(__name__)
 HELD_DETAIL_MAX_AGE = timedelta(hours=24)
 
 
+def chat_notice(retention_days: int) -> str:
+    """The short notice the chat widget shows before the parent's first message. It must stay
+    true to what the code does: masking (bot.pii), retention (delete_expired) and Clear
+    conversation (the widget calls DELETE /api/conversations/{id}, i.e. forget_conversation)."""
+    return (
+        "Please do not type your child's name, date of birth or address. You do not need them to get an answer. "
+        f"We keep conversations for {retention_days} days to improve this service, then delete them. "
+        "Choose 'Clear conversation' to delete yours now. "
+        "This is general information, not legal advice about your child."
+    )
+
+
 def _tracker_has_events(url: str) -> bool:
     return inspect(get_engine(url)).has_table("events")
 

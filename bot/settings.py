@@ -53,6 +53,12 @@ class Settings:
     staff_session_hours: int = field(default_factory=lambda: int(_env("STAFF_SESSION_HOURS", "8")))
     #: Token the gateway uses for Rasa's HTTP API (conversation state); set by the stack per run.
     rasa_token: str = field(default_factory=lambda: _env("RASA_TOKEN", ""))
+    #: Web origins whose pages may embed the chat widget and the myths list (they call /api/...
+    #: from the browser), comma-separated, e.g. "https://www.halton.gov.uk". "*" allows any page:
+    #: the public API sends no cookies and holds nothing a page could take from another's visitor.
+    widget_allowed_origins: tuple = field(default_factory=lambda: tuple(
+        o.strip() for o in _env("WIDGET_ALLOWED_ORIGINS", "*").split(",") if o.strip()
+    ))
     knowledge_dir: Path = field(
         default_factory=lambda: Path(_env("KNOWLEDGE_DIR", str(PROJECT_ROOT / "knowledge")))
     )

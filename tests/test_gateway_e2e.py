@@ -126,10 +126,12 @@ def test_health_reports_every_part(assistant):
 def test_demo_page_and_api_docs(assistant):
     page = httpx.get(f"{assistant.url}/", timeout=10)
     assert page.status_code == 200
-    assert 'role="log"' in page.text and "<label" in page.text
+    assert '<script src="/widget.js"' in page.text
     assert "<script>" not in page.text and "style=" not in page.text  # nothing inline: works under a strict CSP
-    assert "default-src 'self'" in page.headers["content-security-policy"]
-    assert httpx.get(f"{assistant.url}/static/chat.js", timeout=10).status_code == 200
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    widget = httpx.get(f"{assistant.url}/widget.js", timeout=10)
+    assert widget.status_code == 200 and widget.headers["content-type"].startswith("text/javascript")
+    assert "innerHTML" not in widget.text and "eval(" not in widget.text
     assert httpx.get(f"{assistant.url}/docs", timeout=10).status_code == 200
     schema = httpx.get(f"{assistant.url}/openapi.json", timeout=10).json()
     assert "/api/chat" in schema["paths"] and "/healthz" in schema["paths"]

@@ -17,7 +17,8 @@ from typing import Any, Dict, List, Optional, Tuple
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field, validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -25,6 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.concurrency import run_in_threadpool
 
 from bot import answering, enquiry_store, handoff, pii
+from bot.gateway.public import install_public
 from bot.db import ping
 from bot.privacy import delete_expired, forget_conversation
 from bot.knowledge.loader import load_knowledge
@@ -118,6 +120,12 @@ app = FastAPI(
     ),
 )
 app.mount("/static", StaticFiles(directory=STATIC), name="static")
+# Council pages on other origins call the public API from the browser (the widget, the myths
+# embed). No credentials: the staff area's cookie is never sent or readable cross-origin.
+app.add_middleware(
+    CORSMiddleware, allow_origins=list(get_settings().widget_allowed_origins), allow_credentials=False,
+    allow_methods=["GET", "POST", "DELETE"], allow_headers=["Content-Type"], max_age=600,
+)
 _repository = ContentRepository()
 _fallback_content: Optional[Content] = None
 
@@ -418,11 +426,8 @@ async def services() -> List[Dict[str, Any]]:
     ]
 
 
-@app.get("/", include_in_schema=False)
-async def demo_page() -> FileResponse:
-    return FileResponse(STATIC / "index.html", headers={
-        "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'self'",
-    })
+# The chat widget, the myths page and the demo council page (bot.gateway.public).
+install_public(app, lambda: served_content())
 
 
 # The staff area (/staff): server-rendered pages for SENDIASS officers, with their own sessions.

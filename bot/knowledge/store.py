@@ -121,6 +121,8 @@ class Entry:
     quote: Optional[Dict[str, Any]]
     examples: List[str]
     follow_ups: Dict[str, str] = field(default_factory=dict)
+    #: When a person last checked the entry against the Code (shown on the myths page).
+    reviewed: Optional[Any] = None
 
     def public(self) -> Dict[str, Any]:
         """The entry as the API shows it (no training examples)."""
@@ -188,6 +190,7 @@ def _content(
             id=row.id, kind=row.kind, title=row.title, topic=row.topic, body=row.body,
             verdict=row.verdict, citations=list(row.citations), related=list(row.related),
             quote=row.quote, examples=list(row.examples), follow_ups=dict(row.follow_ups or {}),
+            reviewed=row.reviewed,
         )
     for row in services:
         content.services[row.id] = Service(
