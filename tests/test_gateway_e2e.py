@@ -131,7 +131,7 @@ def test_demo_page_and_api_docs(assistant):
     assert "script-src 'self'" in page.headers["content-security-policy"]
     widget = httpx.get(f"{assistant.url}/widget.js", timeout=10)
     assert widget.status_code == 200 and widget.headers["content-type"].startswith("text/javascript")
-    assert "innerHTML" not in widget.text and "eval(" not in widget.text
+    assert not re.search(r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|\beval\(|new Function", widget.text)
     assert httpx.get(f"{assistant.url}/docs", timeout=10).status_code == 200
     schema = httpx.get(f"{assistant.url}/openapi.json", timeout=10).json()
     assert "/api/chat" in schema["paths"] and "/healthz" in schema["paths"]

@@ -6,8 +6,8 @@ Builds a throwaway SQLite database in a temporary folder (schema, published know
 account, three fictional enquiries), starts the gateway with uvicorn on a free port, signs in with
 a real browser and saves full-page screenshots 1280 px wide.
 
-Needs Playwright for Python (`.venv/bin/pip install playwright`) and Debian's Chromium
-(`apt-get install chromium`); it never downloads a browser. Every person, email address and
+Needs Playwright for Python (in pyproject.toml) and Debian's Chromium (`make browser` installs it);
+it never downloads a browser. Every person, email address and
 phone number here is fictional: the numbers are in Ofcom's 07700 900xxx range for drama, and
 the addresses are at example.com.
 """
@@ -30,7 +30,8 @@ import httpx
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT_ROOT))
 
-CHROMIUM = "/usr/bin/chromium"
+from tests.browser_helpers import CHROMIUM, launch  # noqa: E402
+
 USERNAME = "jo.bloggs@example.com"
 PASSWORD = "screenshot-password-not-secret"
 WIDTH = 1280
@@ -164,7 +165,7 @@ def shoot(url: str, out: Path) -> List[Path]:
     out.mkdir(parents=True, exist_ok=True)
     queue_png, enquiry_png = out / "staff-queue.png", out / "staff-enquiry.png"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = launch(playwright)
         page = browser.new_page(viewport={"width": WIDTH, "height": 900})
         page.goto(f"{url}/staff")  # signed out: sent to the sign-in page, which returns here afterwards
         page.get_by_label("Username").fill(USERNAME)
@@ -187,7 +188,7 @@ def main(argv: List[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "docs", help="folder for the PNG files")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
-        print(f"Chromium is not at {CHROMIUM}: install it with `apt-get install chromium`.", file=sys.stderr)
+        print(f"Chromium is not at {CHROMIUM}: run `make browser` to install it.", file=sys.stderr)
         return 1
     folder = Path(tempfile.mkdtemp(prefix="staff-screenshots-"))
     env = {

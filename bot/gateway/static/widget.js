@@ -222,11 +222,23 @@
     return item;
   }
 
-  function add(message) {
+  function add(message, keepPlace) {
     state.messages.push(message);
     save();
-    log.appendChild(render(message));
-    scrollToEnd();
+    var item = render(message);
+    log.appendChild(item);
+    if (!keepPlace) { scrollToEnd(); }
+    return item;
+  }
+
+  /** Scroll so that `item` starts at the top of the chat: a long answer is read from its first
+   *  words ("No. That is a myth.") rather than from its last. */
+  function showFromStart(item) {
+    [scroller, panel].forEach(function (box) {
+      if (box.scrollHeight > box.clientHeight + 1) {
+        box.scrollTop += item.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+      }
+    });
   }
 
   /** Old suggested replies go when the parent moves on: fewer tab stops, no stale choices. */
@@ -264,7 +276,7 @@
       typing.appendChild(el("span", { "class": "sa-dots", "aria-hidden": "true" }, [el("span"), el("span"), el("span")]));
     }
     typing.classList.toggle("sa-typing--on", on);
-    scrollToEnd();
+    if (on) { scrollToEnd(); }
   }
   function maxChars() { return (state.config && state.config.message_max_chars) || MAX_CHARS_DEFAULT; }
   function unreachable() { return (state.config && state.config.unreachable) || DEFAULT_UNREACHABLE; }
@@ -295,9 +307,14 @@
         input.focus();
         return;
       }
+      var first = null;
       (result.data.messages || []).forEach(function (m) {
-        add({ who: "bot", text: m.text, kind: m.kind || null, citations: m.citations || [], buttons: m.buttons || [] });
+        var item = add({ who: "bot", text: m.text, kind: m.kind || null, citations: m.citations || [], buttons: m.buttons || [] }, true);
+        first = first || item;
       });
+      pending = false;
+      setTyping(false);
+      if (first) { showFromStart(first); }
     }).catch(function () {
       if (sender !== state.sender) { return; }
       add({ who: "bot", kind: "unreachable", text: unreachable(), citations: [],
