@@ -177,3 +177,32 @@ def test_action_server_down_gives_fallback_with_phone_then_recovers(assistant):
         stack.start_one("action_server")
         stack.wait_ready("action_server")
     assert only_message(assistant.chat(SEED_QUESTION))["text"].startswith("No. That is a myth.")
+
+
+def test_myths_and_widget_config_api(assistant):
+    myths = {m["id"]: m for m in httpx.get(f"{assistant.url}/api/myths", timeout=10).json()}
+    assert len(myths) == 14
+    seed = myths["myth-6000-before-request"]
+    assert (seed["verdict"], seed["verdict_label"], seed["opening"]) == ("myth", "Myth", "No. That is a myth.")
+    assert [c["label"] for c in seed["citations"]] == [
+        "Children and Families Act 2014, section 36(8)", "SEND Code of Practice, paragraphs 6.95 to 6.99",
+    ]
+    assert {m["verdict"] for m in myths.values()} <= {"myth", "true", "partly-true"}
+    assert "examples" not in seed  # training examples stay private to the model
+
+    halton = httpx.get(f"{assistant.url}/api/widget/config", params={"council": "halton"}, timeout=10).json()
+    assert halton["service"]["phone"] == HALTON_PHONE
+    assert HALTON_PHONE in halton["unreachable"]
+    assert "90 days" in halton["privacy_notice"] and halton["message_max_chars"] == 2000
+    sefton = httpx.get(f"{assistant.url}/api/widget/config", params={"council": "sefton"}, timeout=10).json()
+    assert sefton["service"] is None  # no sourced details held: the national services instead
+    assert "IPSEA" in sefton["unreachable"] and HALTON_PHONE not in sefton["unreachable"]
+
+    # A council's page on another origin may call the public API from the browser, without cookies.
+    preflight = httpx.options(f"{assistant.url}/api/chat", timeout=10, headers={
+        "Origin": "https://www.halton.gov.uk", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    })
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in preflight.headers
