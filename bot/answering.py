@@ -272,7 +272,7 @@ def out_of_scope_reply(service: Optional[Service], national: Sequence[Service]) 
 
 def contact_reply(service: Optional[Service], national: Sequence[Service]) -> Reply:
     """The local SENDIASS's details, each one we hold; the national services if we hold none."""
-    if service and (service.detail("phone") or service.detail("email") or service.detail("website")):
+    if service and service.reachable():
         lines = [f"{service.service} gives free, impartial and confidential information, advice and support about SEND."]
         for label, name in (("Phone", "phone"), ("Email", "email"), ("Website", "website"), ("Opening hours", "opening_hours")):
             if service.detail(name):

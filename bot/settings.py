@@ -6,6 +6,7 @@ behaviour everywhere (gateway, action server, Rasa's stores, tests).
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -19,6 +20,10 @@ CODE_OF_PRACTICE_SOURCE = "SEND Code of Practice (2015)"
 #: Longest chat message the gateway accepts. Parents write long stories; a page of text is
 #: plenty, and the limit keeps one request from tying up the NLU pipeline.
 MESSAGE_MAX_CHARS = 2000
+
+#: What a council id looks like (ids in knowledge/services.yml, e.g. "halton"): checked wherever
+#: one arrives from a browser (the chat API, the widget and myths pages, the staff filters).
+COUNCIL_ID_PATTERN = re.compile(r"^[a-z0-9-]{1,60}$")
 
 
 def _env(name: str, default: str) -> str:

@@ -21,13 +21,19 @@ CHROMIUM_ARGS = [
 AXE_JS = Path(__file__).resolve().parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 WIDGET_ID = "send-assistant-widget"
 
-#: What has focus, looking inside the widget's shadow root: "sa-input", "sa-launcher", a tag name.
-ACTIVE_ELEMENT_JS = """() => {
-  let a = document.activeElement;
-  while (a && a.shadowRoot && a.shadowRoot.activeElement) { a = a.shadowRoot.activeElement; }
+#: The element that has focus, looking inside the widget's shadow root.
+_FOCUSED_JS = """let a = document.activeElement;
+  while (a && a.shadowRoot && a.shadowRoot.activeElement) { a = a.shadowRoot.activeElement; }"""
+#: What has focus: "sa-input", "sa-launcher", an id, or a tag name.
+ACTIVE_ELEMENT_JS = """() => { %s
   if (!a || a === document.body) { return null; }
   return a.id || (a.className && String(a.className).split(' ')[0]) || a.tagName.toLowerCase();
-}"""
+}""" % _FOCUSED_JS
+#: Where the focused element is on screen, with the viewport's size.
+FOCUSED_BOX_JS = """() => { %s
+  const r = a.getBoundingClientRect();
+  return {left: r.left, top: r.top, right: r.right, bottom: r.bottom, id: a.id, width: innerWidth, height: innerHeight};
+}""" % _FOCUSED_JS
 
 #: Rectangles of what the widget draws over the page (the launcher, or the open chat).
 WIDGET_COVER_JS = """() => {
@@ -47,6 +53,10 @@ def launch(playwright: Any) -> Any:
 
 def active_element(page: Any) -> Optional[str]:
     return page.evaluate(ACTIVE_ELEMENT_JS)
+
+
+def focused_box(page: Any) -> Dict[str, Any]:
+    return page.evaluate(FOCUSED_BOX_JS)
 
 
 def tab_to(page: Any, wanted: str, limit: int = 60, backwards: bool = False) -> None:

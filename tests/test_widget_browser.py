@@ -18,7 +18,7 @@ import pytest
 
 from bot.settings import CODE_OF_PRACTICE_URL
 from tests.browser_helpers import (
-    WIDGET_COVER_JS, active_element, axe_violations, describe, launch, tab_to,
+    WIDGET_COVER_JS, active_element, axe_violations, describe, focused_box, launch, tab_to,
 )
 
 HALTON_PHONE = "0151 511 7733"
@@ -202,9 +202,8 @@ def test_chat_reflows_at_320_px_with_no_horizontal_scrolling(browser, assistant)
         # Every control in the chat is reachable and fully visible when it has focus (2.4.11).
         for _ in range(12):
             page.keyboard.press("Tab")
-            box = page.evaluate("""() => { let a = document.activeElement; while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
-                const r = a.getBoundingClientRect(); return {l: r.left, r: r.right, t: r.top, b: r.bottom, w: innerWidth, h: innerHeight}; }""")
-            assert box["l"] >= -1 and box["r"] <= box["w"] + 1 and box["b"] > 0 and box["t"] < box["h"], box
+            box = focused_box(page)
+            assert box["left"] >= -1 and box["right"] <= box["width"] + 1 and box["bottom"] > 0 and box["top"] < box["height"], box
         context.close()
 
 
@@ -287,7 +286,7 @@ def test_focused_page_controls_are_never_behind_the_chat(page, council_site):
         for _ in range(10):
             page.wait_for_timeout(50)
             cover = page.evaluate(WIDGET_COVER_JS)
-            box = page.evaluate("() => { const r = document.activeElement.getBoundingClientRect(); return {left: r.left, top: r.top, right: r.right, bottom: r.bottom, id: document.activeElement.id}; }")
+            box = focused_box(page)
             overlaps = box["right"] > cover["left"] and box["left"] < cover["right"] and box["bottom"] > cover["top"] and box["top"] < cover["bottom"]
             if not overlaps:
                 return []

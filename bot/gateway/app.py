@@ -30,14 +30,13 @@ from bot.gateway.public import install_public
 from bot.db import ping
 from bot.privacy import delete_expired, forget_conversation
 from bot.knowledge.loader import load_knowledge
-from bot.knowledge.store import Content, ContentRepository, Service, content_from_kb
-from bot.settings import MESSAGE_MAX_CHARS, get_settings
+from bot.knowledge.store import CONTACT_FIELDS, Content, ContentRepository, Service, content_from_kb
+from bot.settings import COUNCIL_ID_PATTERN, MESSAGE_MAX_CHARS, get_settings
 from bot.signposts import safeguarding_concern
 
 logger = logging.getLogger("bot.gateway")
 STATIC = Path(__file__).resolve().parent / "static"
 SENDER_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-COUNCIL_PATTERN = re.compile(r"^[a-z0-9-]{1,60}$")
 RASA_TIMEOUT_SECONDS = 30.0
 
 
@@ -68,7 +67,7 @@ class ChatRequest(BaseModel):
 
     @validator("council")
     def _council(cls, value: Optional[str]) -> Optional[str]:
-        if value is not None and not COUNCIL_PATTERN.match(value):
+        if value is not None and not COUNCIL_ID_PATTERN.match(value):
             raise ValueError("must be a council id such as 'halton'")
         return value
 
@@ -420,14 +419,14 @@ async def services() -> List[Dict[str, Any]]:
     return [
         {
             "id": s.id, "kind": s.kind, "council": s.council, "service": s.service, "places": s.places,
-            **{name: s.details.get(name) for name in ("phone", "email", "website", "opening_hours")},
+            **{name: s.details.get(name) for name in CONTACT_FIELDS},
         }
         for s in served_content().services.values()
     ]
 
 
 # The chat widget, the myths page and the demo council page (bot.gateway.public).
-install_public(app, lambda: served_content())
+install_public(app, served_content)
 
 
 # The staff area (/staff): server-rendered pages for SENDIASS officers, with their own sessions.

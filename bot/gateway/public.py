@@ -7,7 +7,6 @@ gateway: no CDN, no framework, no tracking.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -17,13 +16,12 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
 from bot import answering
-from bot.knowledge.store import Content, Entry, Service
+from bot.knowledge.store import CONTACT_FIELDS, Content, Service
 from bot.privacy import chat_notice
-from bot.settings import CODE_OF_PRACTICE_URL, MESSAGE_MAX_CHARS, get_settings
+from bot.settings import CODE_OF_PRACTICE_URL, COUNCIL_ID_PATTERN, MESSAGE_MAX_CHARS, get_settings
 
 STATIC = Path(__file__).resolve().parent / "static"
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates" / "public"))
-COUNCIL_PATTERN = re.compile(r"^[a-z0-9-]{1,60}$")
 
 #: The gateway's own pages: scripts, styles and requests from this origin only.
 PAGE_CSP = (
@@ -65,15 +63,15 @@ class MythOut(BaseModel):
 
 def _council(value: Optional[str]) -> Optional[str]:
     value = (value or "").strip().lower()
-    if value and COUNCIL_PATTERN.match(value):
+    if value and COUNCIL_ID_PATTERN.match(value):
         return value
     return get_settings().default_council
 
 
 def _contact(service: Optional[Service]) -> Optional[Dict[str, Any]]:
-    if service is None or not any(service.detail(n) for n in ("phone", "email", "website")):
+    if service is None or not service.reachable():
         return None
-    return {"name": service.service, **{n: service.detail(n) for n in ("phone", "email", "website", "opening_hours")}}
+    return {"name": service.service, **{n: service.detail(n) for n in CONTACT_FIELDS}}
 
 
 def myths_of(content: Content) -> List[Dict[str, Any]]:
@@ -87,7 +85,7 @@ def myths_of(content: Content) -> List[Dict[str, Any]]:
             "verdict_label": answering.VERDICT_LABEL[entry.verdict],
             "opening": answering.VERDICT_OPENING[entry.verdict], "truth": entry.body,
             "citations": entry.citations, "related": entry.related,
-            "reviewed": entry.reviewed.isoformat() if hasattr(entry.reviewed, "isoformat") else entry.reviewed,
+            "reviewed": entry.reviewed.isoformat() if entry.reviewed else None,
         })
     return myths
 

@@ -32,7 +32,7 @@ from bot.gateway.staff_security import (
     safe_next, throttled,
 )
 from bot.models import Enquiry, StaffUser
-from bot.settings import get_settings
+from bot.settings import COUNCIL_ID_PATTERN, get_settings
 from bot.staff import accounts, queries
 from bot.urgency import label_of
 
@@ -43,7 +43,6 @@ templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 
 SERVICE_NAME = "SENDIASS staff area"
 LOGIN_ERROR = "The username or password is not right"
-COUNCIL_ID = re.compile(r"^[a-z0-9-]{1,60}$")
 TOPIC_ID = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 
 
@@ -112,7 +111,7 @@ def _filters(request: Request) -> Tuple[Dict[str, str], List[str]]:
     problems: List[str] = []
     council = (params.get("council") or "").strip().lower()
     if council:
-        if COUNCIL_ID.match(council):
+        if COUNCIL_ID_PATTERN.match(council):
             filters["council"] = council
         else:
             problems.append("'council' must be a council id such as 'halton'.")

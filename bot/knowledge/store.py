@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import date
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional
@@ -24,11 +25,13 @@ from bot.models import Signpost as SignpostRow
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
+#: The ways to reach a SENDIASS, in the order they are shown.
+CONTACT_FIELDS = ("phone", "email", "website", "opening_hours")
 
 
 def _service_row(service: Any, kind: str) -> SendiassService:
     details = {}
-    for name in ("phone", "email", "website", "opening_hours", "childrens_services", "childrens_services_out_of_hours"):
+    for name in (*CONTACT_FIELDS, "childrens_services", "childrens_services_out_of_hours"):
         detail = getattr(service, name)
         details[name] = (
             {"value": detail.value, "source": detail.source, "checked": detail.checked.isoformat()}
@@ -122,7 +125,7 @@ class Entry:
     examples: List[str]
     follow_ups: Dict[str, str] = field(default_factory=dict)
     #: When a person last checked the entry against the Code (shown on the myths page).
-    reviewed: Optional[Any] = None
+    reviewed: Optional[date] = None
 
     def public(self) -> Dict[str, Any]:
         """The entry as the API shows it (no training examples)."""
@@ -150,6 +153,10 @@ class Service:
     def detail(self, name: str) -> Optional[str]:
         value = self.details.get(name)
         return value.get("value") if isinstance(value, dict) else None
+
+    def reachable(self) -> bool:
+        """Whether we hold a sourced phone, email or website (opening hours alone reach no one)."""
+        return any(self.detail(name) for name in ("phone", "email", "website"))
 
 
 @dataclass

@@ -192,7 +192,7 @@
   function render(message) {
     var bot = message.who !== "user";
     var item = el("li", { "class": "sa-msg sa-msg--" + (bot ? "bot" : "user") + (message.kind ? " sa-msg--" + message.kind : "") });
-    item.appendChild(el("p", { "class": "sa-msg__who" }, [bot ? "SEND assistant" : "You", hiddenText(bot ? " said:" : " said:")]));
+    item.appendChild(el("p", { "class": "sa-msg__who" }, [bot ? "SEND assistant" : "You", hiddenText(" said:")]));
     var placed = false;
     String(message.text || "").split(/\n\s*\n/).forEach(function (text) {
       if (bot && message.citations && message.citations.length && /^Where this comes from:/.test(text)) {
@@ -312,8 +312,6 @@
         var item = add({ who: "bot", text: m.text, kind: m.kind || null, citations: m.citations || [], buttons: m.buttons || [] }, true);
         first = first || item;
       });
-      pending = false;
-      setTyping(false);
       if (first) { showFromStart(first); }
     }).catch(function () {
       if (sender !== state.sender) { return; }
