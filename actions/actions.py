@@ -17,11 +17,14 @@ from bot import answering, enquiry_store
 from bot.handoff import LEAVE_ENQUIRY, forget_question
 from bot.intents import entry_for
 from bot.nlp import everyday_labels
+from bot.dates import find_dates
 from bot.pii import mask
+from bot.timescale_replies import LETTER_BUTTON, calculator_reply, date_hint, topic_kind
 from bot.signposts import nation_in, safeguarding_concern
 from bot.knowledge.store import Content, ContentRepository, Service
 from bot.retrieval import index_for
 from bot.settings import get_settings
+from bot.settings import today as settings_today
 
 logger = logging.getLogger(__name__)
 
@@ -107,11 +110,32 @@ def reply_to(
     content: Content,
     service: Optional[Service],
     national: List[Service],
+    with_calculator: bool = True,
 ) -> List[EventType]:
-    """Send the reply a decision calls for; remember the topic when an entry was answered."""
+    """Send the reply a decision calls for; remember the topic when an entry was answered.
+
+    A message that gives a date on a deadline topic ("I asked for an assessment on 3 March, when
+    should I hear?") gets the dates worked out instead of the general answer."""
+    calculated = calculator_reply_for(tracker, decision, service, national) if with_calculator else None
+    if calculated is not None:
+        reply, topic = calculated
+        reply.candidates = [topic] + [c for c in ranked_candidates(decision) if c != topic]
+        if topic in DEADLINE_TOPICS or topic != decision.answer:
+            # A question about the deadline itself (or a date given on its own): the dates are the answer.
+            send(dispatcher, reply)
+            return [SlotSet("current_topic", topic)]
+        # "They refused today, what now?": the answer, then the dates it sets running.
+        events = reply_to(dispatcher, tracker, decision, content, service, national, with_calculator=False)
+        send(dispatcher, reply)
+        return events
     if decision.answer:
         entry = content.entries[decision.answer]
         reply = answering.entry_reply(entry, content, service, national)
+        kind = topic_kind(entry.id)
+        if kind in ("assessment", "appeal") and entry.id in CALCULATOR_HINT_TOPICS:
+            reply.text = f"{reply.text}\n\n{date_hint(kind)}"
+        if entry.id in LETTER_TOPICS:
+            reply.buttons.insert(0, LETTER_BUTTON)
         events: List[EventType] = [SlotSet("current_topic", entry.id)]
     else:
         candidates = [content.entries[i] for i in decision.entry_ids]
@@ -126,6 +150,48 @@ def reply_to(
     elif decision.ranking and decision.ranking[0][1] < answering.LOW_CONFIDENCE_ANSWER:
         record_unanswered(tracker, "low_confidence", decision)
     return events
+
+
+#: Questions about a deadline itself: with a date, the worked-out dates replace the general answer.
+DEADLINE_TOPICS = frozenset({"ehc-decision-six-weeks", "ehc-timescale-20-weeks", "ehc-timescale-exceptions",
+                             "tribunal-appeal-deadline"})
+#: Answers that end by offering to work out the parent's own dates.
+CALCULATOR_HINT_TOPICS = frozenset({"ehc-decision-six-weeks", "ehc-timescale-20-weeks", "tribunal-appeal-deadline"})
+#: The answer the letter puts into practice (its citations go with the letter's first message).
+LETTER_ENTRY = "ehc-request-how"
+#: Answers that offer to write the letter asking for an assessment.
+LETTER_TOPICS = frozenset({"ehc-request-how", "ehc-request-who-can-ask", "ehc-legal-test"})
+
+#: A message this short that gives a date is an answer to "when was that?" (or a correction of the
+#: date the last reply echoed): it is about the topic under discussion, whatever else it resembles.
+DATE_ONLY_MAX_WORDS = 8
+
+
+def calculator_reply_for(
+    tracker: Tracker, decision: answering.Decision, service: Optional[Service], national: List[Service]
+) -> Optional[Tuple[answering.Reply, str]]:
+    """The deadline calculator's reply (and the topic it is about) if the message gives a date on a
+    deadline topic; None otherwise, and whenever the calculator cannot help."""
+    text = tracker.latest_message.get("text") or ""
+    if not text or text.startswith("/"):
+        return None
+    today = settings_today()
+    found = find_dates(text, today)
+    if not found:
+        return None
+    current = tracker.get_slot("current_topic")
+    best = decision.answer or (decision.entry_ids[0] if decision.entry_ids else None)
+    if len(text.split()) <= DATE_ONLY_MAX_WORDS and topic_kind(current):
+        topic = current
+    elif topic_kind(best):
+        topic = best
+    else:
+        return None
+    try:
+        return calculator_reply(topic_kind(topic) or "assessment", found, today, service, national), topic
+    except Exception as error:  # noqa: BLE001 - the general answer is better than no answer
+        logger.warning("The deadline calculator failed: %s", type(error).__name__)
+        return None
 
 
 def record_unanswered(tracker: Tracker, kind: str, decision: Optional[answering.Decision] = None) -> None:
@@ -388,3 +454,22 @@ class ActionSmallTalk(Action):
         if signpost_first(dispatcher, tracker, content, local_service(content, tracker)):
             return []
         return answer_as_question(dispatcher, tracker, content, among_entries_only=True)
+
+
+class ActionStartLetter(Action):
+    """Start the letter asking for an EHC needs assessment. The gateway asks its questions (the
+    child's details must not reach Rasa): this only says "start", with the answer it builds on."""
+
+    def name(self) -> Text:
+        return "action_start_letter"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        content = _repository.current()
+        entry = content.entries.get(LETTER_ENTRY)
+        reply = answering.Reply(
+            kind="letter_start", text="Let's write your letter asking for an EHC needs assessment.",
+            citations=list(entry.citations) if entry else [], entry_id=entry.id if entry else None,
+            candidates=[LETTER_ENTRY],
+        )
+        send(dispatcher, reply)
+        return [SlotSet("current_topic", LETTER_ENTRY)] if entry else []

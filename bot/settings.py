@@ -8,8 +8,10 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Optional
+from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -105,6 +107,17 @@ class Settings:
     @property
     def action_server_url(self) -> str:
         return _env("ACTION_SERVER_URL", f"http://127.0.0.1:{self.action_port}")
+
+
+def today() -> date:
+    """Today's date in England, for the deadline calculator and the request letter.
+
+    ASSISTANT_TODAY (an ISO date such as 2026-11-23) fixes it: the tests use it so that "3 March"
+    always means the same year, and a trainer can use it to show a scenario. Unset in production."""
+    fixed = _env("ASSISTANT_TODAY", "")
+    if fixed:
+        return date.fromisoformat(fixed)
+    return datetime.now(ZoneInfo("Europe/London")).date()
 
 
 def get_settings() -> Settings:

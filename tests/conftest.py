@@ -17,6 +17,9 @@ import pytest
 
 from bot.settings import Settings
 from bot.stack import DEPLOYMENT_VARIABLES, Stack, free_port, start_private_stack  # noqa: F401 (re-exported)
+#: "Today" for the assistant under test, so that "3 March" (no year) always means 3 March 2026 and the
+#: deadline tests do not change with the calendar (bot.settings.today).
+TEST_TODAY = "2026-11-23"
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 #: The test assistant serves two councils: Halton (whose SENDIASS details we hold) and Sefton (whose
@@ -58,7 +61,8 @@ def _start(tmp: Path, model: Path, extra: Dict[str, str]) -> RunningAssistant:
 def assistant(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iterator[RunningAssistant]:
     """The assistant with its laptop defaults (SQLite files in its data folder, in-memory locks),
     deployed for two councils, so a page that does not say which council gets asked."""
-    running = _start(tmp_path_factory.mktemp("assistant"), trained_model, {"SERVED_COUNCILS": SERVED_COUNCILS})
+    running = _start(tmp_path_factory.mktemp("assistant"), trained_model,
+                     {"SERVED_COUNCILS": SERVED_COUNCILS, "ASSISTANT_TODAY": TEST_TODAY})
     try:
         yield running
     finally:

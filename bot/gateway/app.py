@@ -26,6 +26,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.concurrency import run_in_threadpool
 
 from bot import answering, enquiry_store, handoff, pii
+from bot.gateway import letter_chat
+from bot.gateway.deadlines import install_deadlines
 from bot.gateway.public import install_public
 from bot.db import ping
 from bot.privacy import delete_expired, forget_conversation
@@ -86,6 +88,19 @@ class Citation(BaseModel):
     url: str
 
 
+class LetterDownload(BaseModel):
+    format: str = Field(..., example="docx")
+    title: str = Field(..., example="Download as a Word file")
+    url: str = Field(..., description="POST the letter's `fields` here (JSON) to get the file.", example="/api/letters/ehc-assessment-request?format=docx")
+
+
+class LetterOut(BaseModel):
+    title: str
+    text: str = Field(..., description="The letter as plain text.")
+    fields: Dict[str, Optional[str]] = Field(..., description="The details the parent gave (null where skipped), to POST for a download.")
+    downloads: List[LetterDownload]
+
+
 class Message(BaseModel):
     text: str
     buttons: List[Button] = []
@@ -98,6 +113,7 @@ class Message(BaseModel):
         None, description="'safeguarding', a nation's id ('wales', 'scotland', 'northern-ireland') or 'other-nation' when this message is a signpost sent before any answer."
     )
     candidates: List[str] = Field([], description="The knowledge entries ranked highest for the message, best first (for evaluation and staff review).")
+    letter: Optional[LetterOut] = Field(None, description="Only on kind 'letter': the request letter the parent asked for, with its download links.")
 
 
 class ChatResponse(BaseModel):
@@ -222,6 +238,12 @@ async def chat(request: ChatRequest) -> Dict[str, Any]:
     questions, a placeholder while the real answer is held in the enquiry store)."""
     settings = get_settings()
     started = time.monotonic()
+    if letter_chat.active(request.sender_id):
+        # The letter's answers are held here and never forwarded (bot.gateway.letter_chat).
+        letter_messages = letter_chat.handle(request.sender_id, request.message)
+        if letter_messages is not None:
+            logger.info("chat reply (letter): %d message(s) in %.0f ms", len(letter_messages), (time.monotonic() - started) * 1000)
+            return {"sender_id": request.sender_id, "messages": letter_messages}
     state = await conversation_state(request.sender_id)
     forwarded, masked_kinds = await run_in_threadpool(protect, request.sender_id, request.message, state)
     payload: Dict[str, Any] = {"sender": request.sender_id, "message": forwarded}
@@ -238,6 +260,8 @@ async def chat(request: ChatRequest) -> Dict[str, Any]:
     if not messages:
         # Rasa answered nothing (the action server is down) or did not answer at all.
         messages = failure_messages(request.council, request.message)
+    if any(m.get("kind") == "letter_start" for m in messages):
+        messages = start_letter(request.sender_id, request.council, messages)
     if any(m.get("kind") == "forgotten" for m in messages):
         # Deleted only now: Rasa saves the conversation after its actions run.
         messages = await forget_after_reply(request.sender_id, messages)
@@ -246,6 +270,20 @@ async def chat(request: ChatRequest) -> Dict[str, Any]:
     # Never log the message text: parents write about their children.
     logger.info("chat reply: %d message(s) in %.0f ms", len(messages), (time.monotonic() - started) * 1000)
     return {"sender_id": request.sender_id, "messages": messages}
+
+
+def start_letter(sender_id: str, council: Optional[str], messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Rasa said "start the letter": the gateway asks the letter's questions from here on."""
+    try:
+        service = _service(served_content(), council)
+    except Exception:  # noqa: BLE001 - the letter just has a gap for the council's name
+        service = None
+    first = next(i for i, m in enumerate(messages) if m.get("kind") == "letter_start")
+    started = letter_chat.start(sender_id, service.council if service else None)
+    for name in ("entry_id", "citations", "candidates"):  # the answer the letter builds on
+        if messages[first].get(name):
+            started[0][name] = messages[first][name]
+    return messages[:first] + started + messages[first + 1:]
 
 
 async def conversation_state(sender_id: str) -> Dict[str, Any]:
@@ -292,6 +330,7 @@ def _first_notice(sender_id: str) -> bool:
 
 
 async def forget_after_reply(sender_id: str, messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    letter_chat.forget(sender_id)
     try:
         await run_in_threadpool(forget_conversation, sender_id)
         return messages
@@ -315,6 +354,7 @@ class ForgetResponse(BaseModel):
 async def forget(sender_id: str) -> Any:
     if not SENDER_PATTERN.match(sender_id):
         return JSONResponse(status_code=422, content={"error": "'sender_id' must be 1 to 64 characters: letters, digits, '-' or '_'."})
+    letter_chat.forget(sender_id)
     try:
         counts = await run_in_threadpool(forget_conversation, sender_id)
     except Exception as error:  # noqa: BLE001
@@ -427,6 +467,8 @@ async def services() -> List[Dict[str, Any]]:
 
 # The chat widget, the myths page and the demo council page (bot.gateway.public).
 install_public(app, served_content)
+# The deadline calculator (/timescales, /api/timescales/*) and the request letter's downloads.
+install_deadlines(app)
 
 
 # The staff area (/staff): server-rendered pages for SENDIASS officers, with their own sessions.

@@ -189,12 +189,52 @@
     return list;
   }
 
+  /** Ask the gateway for the letter as a file (it keeps nothing) and hand it to the browser. */
+  function download(letter, choice, status) {
+    status.textContent = "";
+    fetch(BASE + choice.url.replace(/^\//, ""), {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(letter.fields), credentials: "omit"
+    }).then(function (response) {
+      if (!response.ok) { throw new Error("download failed"); }
+      return response.blob();
+    }).then(function (blob) {
+      var url = URL.createObjectURL(blob);
+      var link = el("a", { href: url, download: "ehc-assessment-request." + choice.format });
+      root.appendChild(link);
+      link.click();
+      root.removeChild(link);
+      setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+      status.textContent = "Downloaded: ehc-assessment-request." + choice.format;
+    }).catch(function () {
+      status.textContent = "Sorry, the download didn't work. You can select and copy the letter above instead.";
+    });
+  }
+
+  /** The request letter: its words in a box, and buttons to download it as a file. */
+  function renderLetter(item, letter) {
+    var box = el("div", { "class": "sa-letter", role: "region", "aria-label": letter.title || "Your letter", tabindex: "0" });
+    letter.text.split(/\n\s*\n/).forEach(function (text) { if (text.trim()) { box.appendChild(paragraph(text.trim(), false)); } });
+    item.appendChild(box);
+    var status = el("p", { "class": "sa-msg__p sa-download-status", role: "status" });
+    var group = el("div", { "class": "sa-downloads", role: "group", "aria-label": "Download your letter" });
+    (letter.downloads || []).forEach(function (choice) {
+      var button = el("button", { type: "button", "class": "sa-reply sa-download" }, [choice.title]);
+      button.addEventListener("click", function () { download(letter, choice, status); });
+      group.appendChild(button);
+    });
+    item.appendChild(group);
+    item.appendChild(status);
+  }
+
   function render(message) {
     var bot = message.who !== "user";
     var item = el("li", { "class": "sa-msg sa-msg--" + (bot ? "bot" : "user") + (message.kind ? " sa-msg--" + message.kind : "") });
     item.appendChild(el("p", { "class": "sa-msg__who" }, [bot ? "SEND assistant" : "You", hiddenText(" said:")]));
     var placed = false;
-    String(message.text || "").split(/\n\s*\n/).forEach(function (text) {
+    var letter = bot && message.letter && message.letter.text ? message.letter : null;
+    var words = String(message.text || "");
+    if (letter && words.slice(-letter.text.length) === letter.text) { words = words.slice(0, words.length - letter.text.length); }
+    words.split(/\n\s*\n/).forEach(function (text) {
       if (bot && message.citations && message.citations.length && /^Where this comes from:/.test(text)) {
         item.appendChild(el("p", { "class": "sa-msg__p" }, ["Where this comes from:"]));
         item.appendChild(sources(message.citations));
@@ -207,6 +247,7 @@
       item.appendChild(el("p", { "class": "sa-msg__p" }, ["Where this comes from:"]));
       item.appendChild(sources(message.citations));
     }
+    if (letter) { renderLetter(item, letter); }
     var buttons = (message.buttons || []).filter(function (b) { return b && b.payload !== PERSON.payload; });
     if (buttons.length) {
       var group = el("div", { "class": "sa-replies", role: "group", "aria-label": "Suggested replies" });
@@ -309,7 +350,7 @@
       }
       var first = null;
       (result.data.messages || []).forEach(function (m) {
-        var item = add({ who: "bot", text: m.text, kind: m.kind || null, citations: m.citations || [], buttons: m.buttons || [] }, true);
+        var item = add({ who: "bot", text: m.text, kind: m.kind || null, citations: m.citations || [], buttons: m.buttons || [], letter: m.letter || null }, true);
         first = first || item;
       });
       if (first) { showFromStart(first); }
