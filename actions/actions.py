@@ -19,7 +19,7 @@ from bot.intents import entry_for
 from bot.nlp import everyday_labels
 from bot.dates import find_dates
 from bot.pii import mask
-from bot.timescale_replies import LETTER_BUTTON, calculator_reply, date_hint, topic_kind
+from bot.timescale_replies import LETTER_BUTTON, calculator_reply, date_hint, dated_topic, topic_kind
 from bot.signposts import nation_in, safeguarding_concern
 from bot.knowledge.store import Content, ContentRepository, Service
 from bot.retrieval import index_for
@@ -86,12 +86,19 @@ def decide(content: Content, tracker: Tracker, among_entries_only: bool = False)
     return answering.choose(ranking, lexical, content.entries, send_terms=send_terms, words=words)
 
 
+def runner_up_intents(tracker: Tracker) -> List[str]:
+    """The classifier's best real intents, best first (Rasa puts nlu_fallback first when it was
+    unsure), leaving out guesses too weak to act on (answering.RUNNER_UP_MIN_CONFIDENCE)."""
+    return [
+        str(item.get("name") or "") for item in tracker.latest_message.get("intent_ranking") or []
+        if item.get("name") != "nlu_fallback" and float(item.get("confidence") or 0.0) >= answering.RUNNER_UP_MIN_CONFIDENCE
+    ]
+
+
 def runner_up_intent(tracker: Tracker) -> str:
-    """The classifier's best real intent (Rasa puts nlu_fallback first when it was unsure)."""
-    for item in tracker.latest_message.get("intent_ranking") or []:
-        if item.get("name") != "nlu_fallback":
-            return str(item.get("name") or "")
-    return ""
+    """The classifier's best real intent worth acting on, or "" if there is none."""
+    intents = runner_up_intents(tracker)
+    return intents[0] if intents else ""
 
 
 def ranked_candidates(decision: answering.Decision) -> List[str]:
@@ -119,6 +126,9 @@ def reply_to(
     calculated = calculator_reply_for(tracker, decision, service, national) if with_calculator else None
     if calculated is not None:
         reply, topic = calculated
+        if topic is None:
+            send(dispatcher, reply)
+            return []
         reply.candidates = [topic] + [c for c in ranked_candidates(decision) if c != topic]
         if topic in DEADLINE_TOPICS or topic != decision.answer:
             # A question about the deadline itself (or a date given on its own): the dates are the answer.
@@ -135,7 +145,7 @@ def reply_to(
         if kind in ("assessment", "appeal") and entry.id in CALCULATOR_HINT_TOPICS:
             reply.text = f"{reply.text}\n\n{date_hint(kind)}"
         if entry.id in LETTER_TOPICS:
-            reply.buttons.insert(0, LETTER_BUTTON)
+            reply.buttons.insert(max(0, len(reply.buttons) - 1), LETTER_BUTTON)  # before "Talk to a person"
         events: List[EventType] = [SlotSet("current_topic", entry.id)]
     else:
         candidates = [content.entries[i] for i in decision.entry_ids]
@@ -162,6 +172,11 @@ LETTER_ENTRY = "ehc-request-how"
 #: Answers that offer to write the letter asking for an assessment.
 LETTER_TOPICS = frozenset({"ehc-request-how", "ehc-request-who-can-ask", "ehc-legal-test"})
 
+WHICH_DATE = (
+    "What is that date? Tell me in one message, for example \"the council received my request for an EHC "
+    "needs assessment on 3 March\" or \"the council's decision letter was dated 14 May\", and I'll work out "
+    "the deadlines."
+)
 #: A message this short that gives a date is an answer to "when was that?" (or a correction of the
 #: date the last reply echoed): it is about the topic under discussion, whatever else it resembles.
 DATE_ONLY_MAX_WORDS = 8
@@ -169,7 +184,7 @@ DATE_ONLY_MAX_WORDS = 8
 
 def calculator_reply_for(
     tracker: Tracker, decision: answering.Decision, service: Optional[Service], national: List[Service]
-) -> Optional[Tuple[answering.Reply, str]]:
+) -> Optional[Tuple[answering.Reply, Optional[str]]]:
     """The deadline calculator's reply (and the topic it is about) if the message gives a date on a
     deadline topic; None otherwise, and whenever the calculator cannot help."""
     text = tracker.latest_message.get("text") or ""
@@ -181,10 +196,19 @@ def calculator_reply_for(
         return None
     current = tracker.get_slot("current_topic")
     best = decision.answer or (decision.entry_ids[0] if decision.entry_ids else None)
-    if len(text.split()) <= DATE_ONLY_MAX_WORDS and topic_kind(current):
+    date_only = len(text.split()) <= DATE_ONLY_MAX_WORDS
+    given_date = (tracker.latest_message.get("intent") or {}).get("name") == "give_date"
+    if date_only and given_date:
+        best = None  # the entries' scores for a bare date are noise
+    if date_only and topic_kind(current) and not dated_topic(text, None):
+        topic = current  # "no, it was 1 October": about what was just discussed
+    elif dated_topic(text, best):
+        topic = dated_topic(text, best)
+    elif date_only and topic_kind(current):
         topic = current
-    elif topic_kind(best):
-        topic = best
+    elif date_only and given_date:
+        # A date and nothing to hang it on: ask what it is rather than guess.
+        return answering.Reply(kind="clarify", text=WHICH_DATE, buttons=[answering.TALK_TO_A_PERSON]), current
     else:
         return None
     try:
@@ -251,7 +275,13 @@ class ActionAnswer(Action):
         else:
             if signpost_first(dispatcher, tracker, content, service):
                 return []
-            decision = decide(content, tracker)
+            # A date on its own (give_date) names no topic: the entries are weighed among themselves.
+            date_only = (tracker.latest_message.get("intent") or {}).get("name") == "give_date"
+            decision = decide(content, tracker, among_entries_only=date_only)
+            if date_only and not find_dates(message_text, settings_today()) and not decision.answer:
+                send(dispatcher, answering.not_understood_reply(service, national))
+                record_unanswered(tracker, "not_understood", decision)
+                return []
         return reply_to(dispatcher, tracker, decision, content, service, national)
 
 
@@ -343,6 +373,10 @@ class ActionNotUnderstood(Action):
             # "delete my conversation" is close to its own confirmation: ask, never delete here.
             send(dispatcher, forget_question())
             return []
+        if likely in HANDOFF_FORMS and "bot_challenge" in runner_up_intents(tracker)[1:2]:
+            # "Am I talking to a real person?": close between "are you a person?" and "I want a
+            # person". Saying what the assistant is, with the contact, answers both.
+            likely = "bot_challenge"
         if likely in HANDOFF_FORMS:
             # Probably "can I speak to someone" / "can someone call me back": the same handoff as
             # when the classifier is sure (the council is asked for if it is not known yet).

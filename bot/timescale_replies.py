@@ -7,6 +7,7 @@ presents a date that has passed as still open.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Optional, Sequence
@@ -49,6 +50,28 @@ def render_citations(cites: Iterable[Dict[str, str]]) -> List[Dict[str, Any]]:
             seen.add(key)
             rendered.append(kb.render_citation(Citation(**cite)))
     return rendered
+
+
+#: Words that make a dated message about challenging a decision, or about a request, whatever
+#: entry the classifier leaned to (the date itself can pull it elsewhere).
+APPEAL_WORDS = re.compile(r"\b(?:appeal\w*|tribunal|sendist|mediation|refus\w*|turned\s+(?:it\s+|us\s+)?down|said\s+no|"
+                          r"decision\s+letter|won'?t\s+(?:assess|issue))\b", re.IGNORECASE)
+ASSESSMENT_WORDS = re.compile(r"\b(?:assess\w*|appl(?:y|ied|ication)\s+for\s+(?:an?\s+)?(?:ehc|assess)\w*|"
+                              r"asked\s+for\s+(?:an?\s+)?(?:ehc|assess)\w*)\b", re.IGNORECASE)
+#: The topic a dated message is taken to be about when only its words say which calculator it wants.
+DEFAULT_TOPIC = {"appeal": "tribunal-appeal-deadline", "assessment": "ehc-decision-six-weeks"}
+
+
+def dated_topic(text: str, best: Optional[str]) -> Optional[str]:
+    """The topic a message that gives a date is about, for the calculator: the classifier's best
+    entry when it is a deadline topic that the words agree with; else what the words say; else None."""
+    if APPEAL_WORDS.search(text):
+        return best if best in APPEAL_TOPICS else DEFAULT_TOPIC["appeal"]
+    if topic_kind(best):
+        return best
+    if ASSESSMENT_WORDS.search(text):
+        return DEFAULT_TOPIC["assessment"]
+    return None
 
 
 def topic_kind(entry_id: Optional[str]) -> Optional[str]:

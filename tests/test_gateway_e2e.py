@@ -36,7 +36,7 @@ def test_reply_shape_always_has_buttons_and_citations(assistant):
     reply = assistant.chat("hello")
     assert reply["sender_id"]
     for message in reply["messages"]:
-        assert set(message) == {"text", "buttons", "citations", "kind", "entry_id", "signpost", "candidates"}
+        assert set(message) == {"text", "buttons", "citations", "kind", "entry_id", "signpost", "candidates", "letter"}
     greeting = reply["messages"][0]
     assert "SEND Code of Practice" in greeting["text"]
     assert {"title": "Talk to a person", "payload": "/ask_for_person"} in greeting["buttons"]

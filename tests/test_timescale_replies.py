@@ -74,3 +74,15 @@ def test_topics_pick_the_calculator() -> None:
     assert topic_kind("ehc-decision-six-weeks") == "assessment"
     assert topic_kind("tribunal-appeal-deadline") == "appeal"
     assert topic_kind("what-is-sen-support") is None
+
+
+def test_words_pick_the_calculator_when_the_date_pulls_the_classifier_elsewhere() -> None:
+    from bot.timescale_replies import dated_topic
+
+    assert dated_topic("They refused on 14 May, how long do I have to appeal?", "ehc-timescale-exceptions") == "tribunal-appeal-deadline"
+    assert dated_topic("got the refusal today, what now", "ehc-refusal-what-next") == "ehc-refusal-what-next"
+    assert dated_topic("I asked for an EHC assessment on 3 March", "school-consider-ehc-request") == "ehc-decision-six-weeks"
+    assert dated_topic("I asked for an EHC assessment on 3 March", "ehc-timescale-20-weeks") == "ehc-timescale-20-weeks"
+    assert dated_topic("the annual review was on 3 March", "annual-review") is None
+    assert dated_topic("my son's ehcp annual review was on 3 March, I requested it in January", "annual-review") is None
+    assert dated_topic("we applied for an ehcp on 3rd march", None) == "ehc-decision-six-weeks"
