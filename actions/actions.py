@@ -16,15 +16,18 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot import answering, enquiry_store
 from bot.handoff import LEAVE_ENQUIRY, forget_question
 from bot.intents import entry_for
-from bot.nlp import everyday_labels
 from bot.dates import find_dates
+from bot.nlp import everyday_labels
 from bot.pii import mask
-from bot.timescale_replies import LETTER_BUTTON, calculator_reply, date_hint, dated_topic, topic_kind
 from bot.signposts import nation_in, safeguarding_concern
 from bot.knowledge.store import Content, ContentRepository, Service
 from bot.retrieval import index_for
 from bot.settings import get_settings
 from bot.settings import today as settings_today
+from bot.timescale_replies import (
+    CALCULATOR_HINT_TOPICS, DEADLINE_TOPICS, LETTER_BUTTON, LETTER_ENTRY, LETTER_TOPICS, WHICH_DATE,
+    calculator_reply, date_hint, dated_topic, topic_kind,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -87,16 +90,13 @@ def decide(content: Content, tracker: Tracker, among_entries_only: bool = False)
 
 
 def runner_up_intents(tracker: Tracker) -> List[str]:
-    """The classifier's best real intents, best first (Rasa puts nlu_fallback first when it was
-    unsure), leaving out guesses too weak to act on (answering.RUNNER_UP_MIN_CONFIDENCE)."""
-    return [
-        str(item.get("name") or "") for item in tracker.latest_message.get("intent_ranking") or []
-        if item.get("name") != "nlu_fallback" and float(item.get("confidence") or 0.0) >= answering.RUNNER_UP_MIN_CONFIDENCE
-    ]
+    """The classifier's best real intents, best first (Rasa puts nlu_fallback first when it was unsure)."""
+    return [str(item.get("name") or "") for item in tracker.latest_message.get("intent_ranking") or []
+            if item.get("name") != "nlu_fallback"]
 
 
 def runner_up_intent(tracker: Tracker) -> str:
-    """The classifier's best real intent worth acting on, or "" if there is none."""
+    """The classifier's best real intent, or "" if there is none."""
     intents = runner_up_intents(tracker)
     return intents[0] if intents else ""
 
@@ -130,20 +130,23 @@ def reply_to(
             send(dispatcher, reply)
             return []
         reply.candidates = [topic] + [c for c in ranked_candidates(decision) if c != topic]
-        if topic in DEADLINE_TOPICS or topic != decision.answer:
-            # A question about the deadline itself (or a date given on its own): the dates are the answer.
+        answered = decision.answer
+        if answered and not is_date_only(tracker.latest_message.get("text") or "") and (
+            topic_kind(answered) is None or (answered == topic and topic not in DEADLINE_TOPICS)
+        ):
+            # "They refused today, what now?", "they have 6 weeks, right?": the answer (or the
+            # verdict), then the dates it sets running.
+            events = reply_to(dispatcher, tracker, decision, content, service, national, with_calculator=False)
             send(dispatcher, reply)
-            return [SlotSet("current_topic", topic)]
-        # "They refused today, what now?": the answer, then the dates it sets running.
-        events = reply_to(dispatcher, tracker, decision, content, service, national, with_calculator=False)
+            return events + [SlotSet("current_topic", topic)]  # a corrected date is worked out again
+        # A question about the deadline itself, or a date on its own: the dates are the answer.
         send(dispatcher, reply)
-        return events
+        return [SlotSet("current_topic", topic)]
     if decision.answer:
         entry = content.entries[decision.answer]
         reply = answering.entry_reply(entry, content, service, national)
-        kind = topic_kind(entry.id)
-        if kind in ("assessment", "appeal") and entry.id in CALCULATOR_HINT_TOPICS:
-            reply.text = f"{reply.text}\n\n{date_hint(kind)}"
+        if entry.id in CALCULATOR_HINT_TOPICS:
+            reply.text = f"{reply.text}\n\n{date_hint(topic_kind(entry.id) or 'assessment')}"
         if entry.id in LETTER_TOPICS:
             reply.buttons.insert(max(0, len(reply.buttons) - 1), LETTER_BUTTON)  # before "Talk to a person"
         events: List[EventType] = [SlotSet("current_topic", entry.id)]
@@ -162,24 +165,15 @@ def reply_to(
     return events
 
 
-#: Questions about a deadline itself: with a date, the worked-out dates replace the general answer.
-DEADLINE_TOPICS = frozenset({"ehc-decision-six-weeks", "ehc-timescale-20-weeks", "ehc-timescale-exceptions",
-                             "tribunal-appeal-deadline"})
-#: Answers that end by offering to work out the parent's own dates.
-CALCULATOR_HINT_TOPICS = frozenset({"ehc-decision-six-weeks", "ehc-timescale-20-weeks", "tribunal-appeal-deadline"})
-#: The answer the letter puts into practice (its citations go with the letter's first message).
-LETTER_ENTRY = "ehc-request-how"
-#: Answers that offer to write the letter asking for an assessment.
-LETTER_TOPICS = frozenset({"ehc-request-how", "ehc-request-who-can-ask", "ehc-legal-test"})
-
-WHICH_DATE = (
-    "What is that date? Tell me in one message, for example \"the council received my request for an EHC "
-    "needs assessment on 3 March\" or \"the council's decision letter was dated 14 May\", and I'll work out "
-    "the deadlines."
-)
 #: A message this short that gives a date is an answer to "when was that?" (or a correction of the
 #: date the last reply echoed): it is about the topic under discussion, whatever else it resembles.
 DATE_ONLY_MAX_WORDS = 8
+
+
+def is_date_only(text: str, found: Optional[List[Any]] = None) -> bool:
+    """Whether a message is little more than a date ("3rd march", "no, it was 1 October")."""
+    found = find_dates(text, settings_today()) if found is None else found
+    return bool(found) and len(text.split()) <= DATE_ONLY_MAX_WORDS
 
 
 def calculator_reply_for(
@@ -196,23 +190,19 @@ def calculator_reply_for(
         return None
     current = tracker.get_slot("current_topic")
     best = decision.answer or (decision.entry_ids[0] if decision.entry_ids else None)
-    date_only = len(text.split()) <= DATE_ONLY_MAX_WORDS
-    given_date = (tracker.latest_message.get("intent") or {}).get("name") == "give_date"
-    if date_only and given_date:
-        best = None  # the entries' scores for a bare date are noise
+    date_only = is_date_only(text, found)
+    if date_only:
+        best = None  # for a few words and a date, the classifier's guess is noise: the words decide
+    topic = dated_topic(text, best)
     if date_only and topic_kind(current) and not dated_topic(text, None):
         topic = current  # "no, it was 1 October": about what was just discussed
-    elif dated_topic(text, best):
-        topic = dated_topic(text, best)
-    elif date_only and topic_kind(current):
-        topic = current
-    elif date_only and given_date:
-        # A date and nothing to hang it on: ask what it is rather than guess.
-        return answering.Reply(kind="clarify", text=WHICH_DATE, buttons=[answering.TALK_TO_A_PERSON]), current
-    else:
+    if topic is None:
+        if date_only:
+            # A date and nothing to hang it on: ask what it is rather than guess.
+            return answering.Reply(kind="clarify", text=WHICH_DATE, buttons=[answering.TALK_TO_A_PERSON]), None
         return None
     try:
-        return calculator_reply(topic_kind(topic) or "assessment", found, today, service, national), topic
+        return calculator_reply(topic, found, today, service, national), topic
     except Exception as error:  # noqa: BLE001 - the general answer is better than no answer
         logger.warning("The deadline calculator failed: %s", type(error).__name__)
         return None
@@ -275,13 +265,7 @@ class ActionAnswer(Action):
         else:
             if signpost_first(dispatcher, tracker, content, service):
                 return []
-            # A date on its own (give_date) names no topic: the entries are weighed among themselves.
-            date_only = (tracker.latest_message.get("intent") or {}).get("name") == "give_date"
-            decision = decide(content, tracker, among_entries_only=date_only)
-            if date_only and not find_dates(message_text, settings_today()) and not decision.answer:
-                send(dispatcher, answering.not_understood_reply(service, national))
-                record_unanswered(tracker, "not_understood", decision)
-                return []
+            decision = decide(content, tracker)
         return reply_to(dispatcher, tracker, decision, content, service, national)
 
 
@@ -336,6 +320,10 @@ class ActionOutOfScope(_FixedReplyAction):
     signposts_first = True
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        if is_date_only(text) and topic_kind(tracker.get_slot("current_topic")):
+            # "14/05" after a deadline answer looks like nothing the classifier knows: it is the date.
+            return answer_as_question(dispatcher, tracker, _repository.current())
         if has_send_terms(tracker):
             # "Out of scope" but with SEND words in it: answer only if the knowledge base clearly
             # has the answer; otherwise say so, as the classifier did.

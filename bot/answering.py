@@ -41,10 +41,6 @@ CANDIDATES_TO_OFFER = 3
 CLARIFY_MIN_CONFIDENCE = 0.1
 #: An off-topic looking message is still answered if the classifier alone is this sure.
 OFF_TOPIC_OVERRIDE_CONFIDENCE = 0.6
-#: When Rasa was unsure (nlu_fallback), its best real intent is acted on (a handoff, a follow-up)
-#: only if its confidence is at least this: below, it is noise ("blorp wibble" at 0.07 is not a
-#: request to leave a message for an adviser; "who can help me" at 0.16 is a request for a person).
-RUNNER_UP_MIN_CONFIDENCE = 0.1
 #: An answer whose combined score is below this is logged for the content editors as "answered
 #: with low confidence" (staff area, Unanswered questions). Not a calibrated threshold: a review aid.
 LOW_CONFIDENCE_ANSWER = 0.3

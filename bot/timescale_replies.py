@@ -32,6 +32,21 @@ APPEAL_TOPICS = frozenset({
     "ehc-decision-not-to-issue",
 })
 
+#: Questions about a deadline itself: with a date, the worked-out dates replace the general answer.
+DEADLINE_TOPICS = frozenset({"ehc-decision-six-weeks", "ehc-timescale-20-weeks", "ehc-timescale-exceptions",
+                             "tribunal-appeal-deadline"})
+#: Answers that end by offering to work out the parent's own dates.
+CALCULATOR_HINT_TOPICS = frozenset({"ehc-decision-six-weeks", "ehc-timescale-20-weeks", "tribunal-appeal-deadline"})
+#: The answer the letter puts into practice (its citations go with the letter's first message).
+LETTER_ENTRY = "ehc-request-how"
+#: Answers that offer to write the letter asking for an assessment.
+LETTER_TOPICS = frozenset({"ehc-request-how", "ehc-request-who-can-ask", "ehc-legal-test"})
+
+WHICH_DATE = (
+    "What is that date? Tell me in one message, for example \"the council received my request for an EHC "
+    "needs assessment on 3 March\" or \"the council's decision letter was dated 14 May\", and I'll work out "
+    "the deadlines."
+)
 CALCULATOR_PAGE = "/timescales"
 LETTER_BUTTON = {"title": "Write my request letter", "payload": "/write_letter"}
 
@@ -177,9 +192,19 @@ def date_hint(kind: str) -> str:
             "I'll work out the dates it must meet.")
 
 
-def calculator_reply(kind: str, dates: Sequence[FoundDate], today: date,
+def calculator_reply(topic: str, dates: Sequence[FoundDate], today: date,
                      service: Optional[Service], national: Sequence[Service]) -> Reply:
-    """The reply for a message of `kind` ('assessment' or 'appeal') that gave `dates` (at least one)."""
+    """The reply for a message about `topic` (a knowledge entry, or 'assessment' or 'appeal') that
+    gave `dates` (at least one)."""
+    kind = topic if topic in ("assessment", "appeal") else topic_kind(topic) or "assessment"
+    reply = _calculator_reply(kind, dates, today, service, national)
+    if reply.kind == "timescale" and topic not in ("assessment", "appeal"):
+        reply.entry_id = topic
+    return reply
+
+
+def _calculator_reply(kind: str, dates: Sequence[FoundDate], today: date,
+                      service: Optional[Service], national: Sequence[Service]) -> Reply:
     if kind == "appeal":
         certificate = next((d for d in dates if d.role == "certificate"), None)
         decision = next((d for d in dates if d is not certificate), None)

@@ -62,6 +62,30 @@ def main() -> int:
                 path = args.out / "myths.png"
                 page.screenshot(path=str(path))
                 print(f"Saved {path}")
+                # The deadline calculator with an appeal worked out (IPSEA's Christmas example).
+                page.goto(f"{url}/timescales?calculate=appeal&decision-day=1&decision-month=10&decision-year=2026"
+                          "&certificate-day=29&certificate-month=11&certificate-year=2026#result")
+                path = args.out / "timescales.png"
+                page.screenshot(path=str(path), full_page=True)
+                print(f"Saved {path}")
+                page.close()
+                # The request letter in the chat, on a phone (fictional details).
+                page = browser.new_page(viewport=SIZES["phone"], device_scale_factor=1)
+                page.set_default_timeout(60_000)
+                page.goto(f"{url}/?council=halton")
+                widget = page.locator("#send-assistant-widget")
+                widget.get_by_role("button", name="Ask a SEND question").click()
+                box = widget.get_by_role("textbox", name="Your question")
+                for answer in ("/write_letter", "Sam Smith", "4 June 2016", "Oak Primary School",
+                               "Sam finds reading and writing very hard and is anxious every morning."):
+                    count = widget.locator(".sa-msg--bot").count()
+                    box.fill(answer)
+                    box.press("Enter")
+                    widget.locator(".sa-msg--bot").nth(count).wait_for()
+                page.mouse.move(0, 0)
+                path = args.out / "widget-letter.png"
+                page.screenshot(path=str(path))
+                print(f"Saved {path}")
                 browser.close()
         finally:
             stack.stop()
