@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import abc
 import logging
+from datetime import date
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
@@ -25,8 +26,8 @@ from bot.retrieval import index_for
 from bot.settings import get_settings
 from bot.settings import today as settings_today
 from bot.timescale_replies import (
-    CALCULATOR_HINT_TOPICS, DEADLINE_TOPICS, LETTER_BUTTON, LETTER_ENTRY, LETTER_TOPICS, WHICH_DATE,
-    calculator_reply, date_hint, dated_topic, topic_kind,
+    CALCULATOR_HINT_TOPICS, DEADLINE_TOPICS, LETTER_BUTTON, LETTER_TOPICS, WHICH_DATE,
+    appeal_decision, calculator_reply, date_hint, dated_topic, topic_kind,
 )
 
 logger = logging.getLogger(__name__)
@@ -138,10 +139,11 @@ def reply_to(
             # verdict), then the dates it sets running.
             events = reply_to(dispatcher, tracker, decision, content, service, national, with_calculator=False)
             send(dispatcher, reply)
-            return events + [SlotSet("current_topic", topic)]  # a corrected date is worked out again
+            # A corrected date is worked out again.
+            return events + [SlotSet("current_topic", topic)] + remembered_decision(tracker, topic)
         # A question about the deadline itself, or a date on its own: the dates are the answer.
         send(dispatcher, reply)
-        return [SlotSet("current_topic", topic)]
+        return [SlotSet("current_topic", topic)] + remembered_decision(tracker, topic)
     if decision.answer:
         entry = content.entries[decision.answer]
         reply = answering.entry_reply(entry, content, service, national)
@@ -168,6 +170,19 @@ def reply_to(
 #: A message this short that gives a date is an answer to "when was that?" (or a correction of the
 #: date the last reply echoed): it is about the topic under discussion, whatever else it resembles.
 DATE_ONLY_MAX_WORDS = 8
+
+
+#: The decision letter's date last given (ISO), so "the certificate came on 29 November" can be
+#: worked out without asking for the decision's date again. A date alone is not personal data.
+DECISION_DATE_SLOT = "appeal_decision_date"
+
+
+def remembered_decision(tracker: Tracker, topic: str) -> List[EventType]:
+    """Remember the decision letter's date a message about an appeal gave, if it gave one."""
+    if topic_kind(topic) != "appeal":
+        return []
+    decision = appeal_decision(find_dates(tracker.latest_message.get("text") or "", settings_today()))
+    return [SlotSet(DECISION_DATE_SLOT, decision.value.isoformat())] if decision else []
 
 
 def is_date_only(text: str, found: Optional[List[Any]] = None) -> bool:
@@ -202,7 +217,10 @@ def calculator_reply_for(
             return answering.Reply(kind="clarify", text=WHICH_DATE, buttons=[answering.TALK_TO_A_PERSON]), None
         return None
     try:
-        return calculator_reply(topic, found, today, service, national), topic
+        earlier = tracker.get_slot(DECISION_DATE_SLOT)
+        reply = calculator_reply(topic, found, today, service, national,
+                                 earlier_decision=date.fromisoformat(earlier) if earlier else None)
+        return reply, topic
     except Exception as error:  # noqa: BLE001 - the general answer is better than no answer
         logger.warning("The deadline calculator failed: %s", type(error).__name__)
         return None
@@ -477,21 +495,3 @@ class ActionSmallTalk(Action):
             return []
         return answer_as_question(dispatcher, tracker, content, among_entries_only=True)
 
-
-class ActionStartLetter(Action):
-    """Start the letter asking for an EHC needs assessment. The gateway asks its questions (the
-    child's details must not reach Rasa): this only says "start", with the answer it builds on."""
-
-    def name(self) -> Text:
-        return "action_start_letter"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        content = _repository.current()
-        entry = content.entries.get(LETTER_ENTRY)
-        reply = answering.Reply(
-            kind="letter_start", text="Let's write your letter asking for an EHC needs assessment.",
-            citations=list(entry.citations) if entry else [], entry_id=entry.id if entry else None,
-            candidates=[LETTER_ENTRY],
-        )
-        send(dispatcher, reply)
-        return [SlotSet("current_topic", LETTER_ENTRY)] if entry else []

@@ -69,7 +69,7 @@ def render_citations(cites: Iterable[Dict[str, str]]) -> List[Dict[str, Any]]:
 
 #: Words that make a dated message about challenging a decision, or about a request, whatever
 #: entry the classifier leaned to (the date itself can pull it elsewhere).
-APPEAL_WORDS = re.compile(r"\b(?:appeal\w*|tribunal|sendist|mediation|refus\w*|turned\s+(?:it\s+|us\s+)?down|said\s+no|"
+APPEAL_WORDS = re.compile(r"\b(?:appeal\w*|tribunal|sendist|mediation|certificate|refus\w*|turned\s+(?:it\s+|us\s+)?down|said\s+no|"
                           r"decision\s+letter|won'?t\s+(?:assess|issue))\b", re.IGNORECASE)
 ASSESSMENT_WORDS = re.compile(r"\b(?:assess\w*|appl(?:y|ied|ication)\s+for\s+(?:an?\s+)?(?:ehc|assess)\w*|"
                               r"asked\s+for\s+(?:an?\s+)?(?:ehc|assess)\w*)\b", re.IGNORECASE)
@@ -99,6 +99,8 @@ def topic_kind(entry_id: Optional[str]) -> Optional[str]:
 
 
 def _echo(found: FoundDate, meaning: str) -> str:
+    if not found.text:  # a date from earlier in the conversation
+        return f"I've used the date you gave earlier, {long_date(found.value)}, as {meaning}."
     guess = "" if found.year_given else " (you didn't give a year, so I've taken the most recent one)"
     return (f"I've read \"{found.text.rstrip('.,')}\" as {long_date(found.value)}{guess}, and taken it as {meaning}. "
             "If that's not right, tell me the date again, for example 5 March 2026.")
@@ -192,11 +194,20 @@ def date_hint(kind: str) -> str:
             "I'll work out the dates it must meet.")
 
 
+def appeal_decision(dates: Sequence[FoundDate]) -> Optional[FoundDate]:
+    """The decision letter's date among `dates`: the first that is not the mediation certificate's."""
+    return next((d for d in dates if d.role != "certificate"), None)
+
+
 def calculator_reply(topic: str, dates: Sequence[FoundDate], today: date,
-                     service: Optional[Service], national: Sequence[Service]) -> Reply:
+                     service: Optional[Service], national: Sequence[Service],
+                     earlier_decision: Optional[date] = None) -> Reply:
     """The reply for a message about `topic` (a knowledge entry, or 'assessment' or 'appeal') that
-    gave `dates` (at least one)."""
+    gave `dates` (at least one). `earlier_decision`: the decision letter's date the parent gave
+    earlier in the conversation, for a message that gives only the certificate's."""
     kind = topic if topic in ("assessment", "appeal") else topic_kind(topic) or "assessment"
+    if kind == "appeal" and appeal_decision(dates) is None and earlier_decision is not None:
+        dates = [FoundDate(value=earlier_decision, text="", start=-1, year_given=True)] + list(dates)
     reply = _calculator_reply(kind, dates, today, service, national)
     if reply.kind == "timescale" and topic not in ("assessment", "appeal"):
         reply.entry_id = topic
@@ -207,7 +218,7 @@ def _calculator_reply(kind: str, dates: Sequence[FoundDate], today: date,
                       service: Optional[Service], national: Sequence[Service]) -> Reply:
     if kind == "appeal":
         certificate = next((d for d in dates if d.role == "certificate"), None)
-        decision = next((d for d in dates if d is not certificate), None)
+        decision = appeal_decision(dates)
         if decision is None:
             # Only a certificate date: without the decision's date the 2-month limit is unknown.
             return Reply(kind="clarify", text=(

@@ -63,9 +63,16 @@ def test_a_corrected_date_is_worked_out_again_about_the_same_topic(assistant):
     corrected = next(m for m in say("no it was 1 October") if m["kind"] == "timescale")
     assert "as Thursday 1 October 2026" in corrected["text"]
     assert "Your last day is Tuesday 1 December 2026 (8 days from today)" in corrected["text"]
-    # Only a certificate date: the assistant asks for the decision letter's date rather than guess.
-    certificate = say("the mediation certificate came on 20 November")
-    assert any("What date was the council's decision letter sent?" in m["text"] for m in certificate)
+    # Only the certificate's date: worked out against the decision date given before. 1 month after
+    # Friday 20 November 2026 is Sunday 20 December: the next working day is Monday 21 December.
+    certificate = next(m for m in say("the mediation certificate came on 20 November") if m["kind"] == "timescale")
+    assert "I've used the date you gave earlier, Thursday 1 October 2026" in certificate["text"]
+    assert "Your last day is Monday 21 December 2026 (28 days from today)" in certificate["text"]
+
+
+def test_a_certificate_date_with_no_decision_date_asks_for_it(assistant):
+    messages = assistant.chat("my mediation certificate was issued on 20 November, when do I have to appeal by?")["messages"]
+    assert any("What date was the council's decision letter sent?" in m["text"] for m in messages)
 
 
 def test_deadline_question_without_a_date_invites_one(assistant):

@@ -84,3 +84,22 @@ def test_stop_drops_the_answers_and_other_buttons_leave_the_letter() -> None:
     letter_chat.start(sender, None)
     assert letter_chat.handle(sender, "/ask_for_person") is None
     assert not letter_chat.active(sender)
+
+
+@pytest.mark.parametrize("message", [
+    "/write_letter", "can you help me write a letter to ask the council for an ehc needs assessment",
+    "is there a template letter to request an ehcna", "please draft my ehcp request letter",
+    "I need a letter to send to the LA asking for an ehc assessment",
+])
+def test_plain_requests_for_the_letter_start_it(message: str) -> None:
+    assert letter_chat.asks_for_letter(message)
+
+
+@pytest.mark.parametrize("message", [
+    "what should i put in my letter to the LA asking them to assess",
+    "got a letter today saying they wont do the ehc needs assessment",
+    "how do i actually apply for ehcna, is there a form or do i just write a letter to someone",
+    "can you explain the decision letter", "write_letter",
+])
+def test_questions_about_letters_are_left_to_the_assistant(message: str) -> None:
+    assert not letter_chat.asks_for_letter(message)

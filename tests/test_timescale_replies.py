@@ -86,3 +86,12 @@ def test_words_pick_the_calculator_when_the_date_pulls_the_classifier_elsewhere(
     assert dated_topic("the annual review was on 3 March", "annual-review") is None
     assert dated_topic("my son's ehcp annual review was on 3 March, I requested it in January", "annual-review") is None
     assert dated_topic("we applied for an ehcp on 3rd march", None) == "ehc-decision-six-weeks"
+
+
+def test_certificate_date_alone_uses_the_decision_date_given_earlier() -> None:
+    reply = calculator_reply("appeal", find_dates("the certificate came on 29 November 2026", TODAY), TODAY, HALTON, [],
+                             earlier_decision=date(2026, 10, 1))
+    assert "I've used the date you gave earlier, Thursday 1 October 2026" in reply.text
+    assert "Your last day is Monday 4 January 2027" in reply.text
+    alone = calculator_reply("appeal", find_dates("the certificate came on 29 November 2026", TODAY), TODAY, HALTON, [])
+    assert alone.kind == "clarify" and "What date was the council's decision letter sent?" in alone.text

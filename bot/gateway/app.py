@@ -238,12 +238,15 @@ async def chat(request: ChatRequest) -> Dict[str, Any]:
     questions, a placeholder while the real answer is held in the enquiry store)."""
     settings = get_settings()
     started = time.monotonic()
-    if letter_chat.active(request.sender_id):
-        # The letter's answers are held here and never forwarded (bot.gateway.letter_chat).
+    # The request letter is the gateway's alone: its answers are never forwarded (bot.gateway.letter_chat).
+    letter_messages = None
+    if letter_chat.asks_for_letter(request.message):
+        letter_messages = start_letter(request.sender_id, request.council)
+    elif letter_chat.active(request.sender_id):
         letter_messages = letter_chat.handle(request.sender_id, request.message)
-        if letter_messages is not None:
-            logger.info("chat reply (letter): %d message(s) in %.0f ms", len(letter_messages), (time.monotonic() - started) * 1000)
-            return {"sender_id": request.sender_id, "messages": letter_messages}
+    if letter_messages is not None:
+        logger.info("chat reply (letter): %d message(s) in %.0f ms", len(letter_messages), (time.monotonic() - started) * 1000)
+        return {"sender_id": request.sender_id, "messages": letter_messages}
     state = await conversation_state(request.sender_id)
     forwarded, masked_kinds = await run_in_threadpool(protect, request.sender_id, request.message, state)
     payload: Dict[str, Any] = {"sender": request.sender_id, "message": forwarded}
@@ -260,8 +263,6 @@ async def chat(request: ChatRequest) -> Dict[str, Any]:
     if not messages:
         # Rasa answered nothing (the action server is down) or did not answer at all.
         messages = failure_messages(request.council, request.message)
-    if any(m.get("kind") == "letter_start" for m in messages):
-        messages = start_letter(request.sender_id, request.council, messages)
     if any(m.get("kind") == "forgotten" for m in messages):
         # Deleted only now: Rasa saves the conversation after its actions run.
         messages = await forget_after_reply(request.sender_id, messages)
@@ -272,18 +273,15 @@ async def chat(request: ChatRequest) -> Dict[str, Any]:
     return {"sender_id": request.sender_id, "messages": messages}
 
 
-def start_letter(sender_id: str, council: Optional[str], messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
-    """Rasa said "start the letter": the gateway asks the letter's questions from here on."""
+def start_letter(sender_id: str, council: Optional[str]) -> List[Dict[str, Any]]:
+    """The letter's first messages, with the council's name and the law the letter rests on."""
     try:
-        service = _service(served_content(), council)
+        content = served_content()
+        service = _service(content, council)
+        entry = content.entries.get(letter_chat.LETTER_ENTRY)
     except Exception:  # noqa: BLE001 - the letter just has a gap for the council's name
-        service = None
-    first = next(i for i, m in enumerate(messages) if m.get("kind") == "letter_start")
-    started = letter_chat.start(sender_id, service.council if service else None)
-    for name in ("entry_id", "citations", "candidates"):  # the answer the letter builds on
-        if messages[first].get(name):
-            started[0][name] = messages[first][name]
-    return messages[:first] + started + messages[first + 1:]
+        service, entry = None, None
+    return letter_chat.start(sender_id, service.council if service else None, list(entry.citations) if entry else None)
 
 
 async def conversation_state(sender_id: str) -> Dict[str, Any]:

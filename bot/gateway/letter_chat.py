@@ -7,9 +7,11 @@ most); they never reach Rasa's conversation store, the database or a log. The le
 to the parent's browser, which asks for the downloadable files with the same details
 (POST /api/letters/ehc-assessment-request), so nothing needs keeping here either.
 
-Rasa starts a letter by replying with kind "letter_start" (to "/write_letter" or to a message
-asking for help writing one); from then on, until the letter is done or stopped, this module
-answers every message of that conversation.
+The letter starts with the "Write my request letter" button ("/write_letter") or a message that
+plainly asks for one (`asks_for_letter`); from then on, until the letter is done or stopped, this
+module answers every message of that conversation. Rasa is not involved: a classifier intent for
+"write me a letter" cost several points of accuracy on everything else (docs/evaluation.md), and a
+few unmistakable phrasings are enough where the button is offered with every answer about requests.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from datetime import date
 from typing import Any, Dict, List, Optional
 
 from bot.answering import TALK_TO_A_PERSON
+from bot.timescale_replies import LETTER_ENTRY
 from bot.dates import find_dates, has_impossible_date, short_date
 from bot.letter import MAX_LENGTHS, LetterDetails, letter_text
 from bot.settings import today as settings_today
@@ -35,6 +38,24 @@ STOP = {"title": "Stop the letter", "payload": "/stop_letter"}
 STOP_WORDS = re.compile(r"^\s*(?:stop|cancel|quit|exit|stop the letter|/stop_letter)\s*[.!]*\s*$", re.IGNORECASE)
 
 DOWNLOAD_PATH = "/api/letters/ehc-assessment-request"
+START_PAYLOAD = "/write_letter"
+#: "can you write me a letter asking for an ehc assessment", "is there a template letter to request
+#: an ehcna": a letter, a request to the assistant for one, and what it is for. "What should I put
+#: in my letter?" or "do I just write a letter?" are questions, answered by the assistant (with the
+#: button).
+_LETTER = re.compile(r"\b(?:letter|template)\b", re.IGNORECASE)
+_MAKE = re.compile(r"\b(?:(?:can|could|would|will)\s+(?:you|u)|please|help\s+me|help\s+(?:with\s+)?writing|"
+                   r"i\s+(?:need|want|would\s+like)|give\s+me|make\s+me|template|sample|draft)\b|^\s*write\b",
+                   re.IGNORECASE)
+_FOR = re.compile(r"\b(?:assess\w*|ehc\w*|statutory|request\w*)\b", re.IGNORECASE)
+
+
+def asks_for_letter(message: str) -> bool:
+    """Whether a message asks for the request letter (the button, or plainly in words)."""
+    text = message.strip()
+    if text == START_PAYLOAD:
+        return True
+    return len(text) <= 300 and bool(_LETTER.search(text) and _MAKE.search(text) and _FOR.search(text))
 
 
 @dataclass(frozen=True)
@@ -100,12 +121,15 @@ def _ask(step: int, prefix: str = "") -> Dict[str, Any]:
     return _message(text, "letter_question", [SKIP, STOP])
 
 
-def start(sender_id: str, council_name: Optional[str]) -> List[Dict[str, Any]]:
-    """Begin a letter for this conversation: the intro and the first question."""
+def start(sender_id: str, council_name: Optional[str], citations: Optional[List[Dict[str, Any]]] = None) -> List[Dict[str, Any]]:
+    """Begin a letter for this conversation: the intro (with the law it rests on) and the first question."""
     with _lock:
         _expire()
         _drafts[sender_id] = Draft(council=council_name)
-    return [_message(INTRO, "letter_start"), _ask(0)]
+    intro = _message(INTRO, "letter_start")
+    if citations:
+        intro.update(citations=citations, entry_id=LETTER_ENTRY, candidates=[LETTER_ENTRY])
+    return [intro, _ask(0)]
 
 
 def _check(field_name: str, text: str, today: date) -> Any:
@@ -147,7 +171,7 @@ def handle(sender_id: str, message: str) -> Optional[List[Dict[str, Any]]]:
         if STOP_WORDS.match(message):
             del _drafts[sender_id]
             return [_message("I've stopped the letter. Nothing you typed for it has been kept.", "letter_stopped",
-                             [{"title": "Start the letter again", "payload": "/write_letter"}, TALK_TO_A_PERSON])]
+                             [{"title": "Start the letter again", "payload": START_PAYLOAD}, TALK_TO_A_PERSON])]
         question = QUESTIONS[draft.step]
         if message.strip() != "/skip":
             try:
