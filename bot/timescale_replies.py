@@ -47,7 +47,6 @@ WHICH_DATE = (
     "needs assessment on 3 March\" or \"the council's decision letter was dated 14 May\", and I'll work out "
     "the deadlines."
 )
-CALCULATOR_PAGE = "/timescales"
 LETTER_BUTTON = {"title": "Write my request letter", "payload": "/write_letter"}
 
 
@@ -129,8 +128,7 @@ def assessment_reply(found: FoundDate, today: date, service: Optional[Service], 
     if timeline.any_passed:
         lines += ["", "If a date has passed and you have not heard, the council is late. Write to its SEN team, "
                   "ask when you will hear, and keep a copy."]
-    lines += ["", "These are the latest dates the law allows: the council should act as soon as it can. "
-              f"The deadline calculator on this site ({CALCULATOR_PAGE}) works out other dates.",
+    lines += ["", "These are the latest dates the law allows: the council should act as soon as it can.",
               "", sendiass_line(service, national)]
     cites = [c for m in timeline.milestones for c in m.rule.citations] + list(timescales.ASSESSMENT_EXCEPTION_CITATIONS)
     return Reply(kind="timescale", text="\n".join(lines), citations=render_citations(cites),
@@ -161,9 +159,11 @@ def appeal_reply(decision: FoundDate, certificate: Optional[FoundDate], today: d
                      "(rule 12 of the Tribunal Procedure Rules).")
     if result.passed:
         lines += ["", f"The last day was {long_date(result.deadline)}. That date has passed."]
-        if certificate is None and result.certificate_helps_after < today:
-            lines.append(f"If you have a mediation certificate issued after {short_date(result.certificate_helps_after)}, "
-                         "tell me its date: your deadline is 1 month after it, and may still be open.")
+        open_from = result.open_with_certificate_from
+        if certificate is None and open_from > result.certificate_helps_after:
+            lines.append(f"If you contacted the mediation adviser in time and your mediation certificate was issued on "
+                         f"or after {short_date(open_from)}, your deadline is 1 month after the certificate and is still "
+                         "open: tell me the certificate's date.")
         lines.append("You can still ask the Tribunal to accept a late appeal, but it does not have to agree. "
                      "Get advice straight away.")
     else:

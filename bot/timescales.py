@@ -220,6 +220,15 @@ class AppealDeadline:
         return self.from_decision - relativedelta(months=1)
 
     @property
+    def open_with_certificate_from(self) -> date:
+        """The first day a mediation certificate could have been issued and still give a deadline
+        that has not passed (1 month after it, moved by rule 12, is today or later)."""
+        day = self.today - relativedelta(months=APPEAL_FROM_CERTIFICATE.months or 0) - timedelta(days=14)
+        while appeal_deadline(self.decision_sent, self.today, max(day, self.decision_sent)).passed:
+            day += timedelta(days=1)
+        return day
+
+    @property
     def citations(self) -> List[Cite]:
         cites = list(APPEAL_FROM_DECISION.citations) + list(MEDIATION_ADVICE_CITATIONS)
         if self.adjustments:

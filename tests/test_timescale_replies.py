@@ -43,7 +43,8 @@ def test_appeal_after_refusal_on_14_may_has_passed() -> None:
     assert "as Thursday 14 May 2026" in text and "the date the council sent its decision letter" in text
     assert "within 2 months of the date the decision letter was sent: that gives 14 July 2026" in text
     assert "The last day was Tuesday 14 July 2026. That date has passed." in text
-    assert "mediation certificate issued after 14 June 2026" in text
+    # 1 month after 21 October 2026 is Saturday 21 November, moved to Monday 23 November: today.
+    assert "your mediation certificate was issued on or after 21 October 2026" in text
     assert "late appeal" in text
     assert "mediation adviser named in the decision letter within 2 months of the decision, so by Tuesday 14 July 2026 (regulation 33)" in text
     assert "Your last day is" not in text

@@ -110,3 +110,13 @@ def test_every_rule_names_the_law_it_comes_from() -> None:
         assert rule.citations and rule.short
     cited = {(c.get("law"), c.get("section")) for c in timescales.appeal_deadline(date(2026, 10, 25), TODAY).citations}
     assert cited == {("tribunal-rules-2008", "20"), ("send-regs-2014", "33"), ("tribunal-rules-2008", "12")}
+
+
+def test_a_certificate_keeps_a_passed_deadline_open_only_if_recent() -> None:
+    # 1 month after 22 October 2026 is Sunday 22 November, which moves to Monday 23 November: today.
+    # 1 month after 21 October is Saturday 21 November, which also moves to Monday 23 November.
+    # 1 month after 20 October is Friday 20 November: passed.
+    result = timescales.appeal_deadline(date(2026, 5, 14), TODAY)
+    assert result.open_with_certificate_from == date(2026, 10, 21)
+    assert not timescales.appeal_deadline(date(2026, 5, 14), TODAY, date(2026, 10, 21)).passed
+    assert timescales.appeal_deadline(date(2026, 5, 14), TODAY, date(2026, 10, 20)).passed
