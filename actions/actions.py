@@ -8,7 +8,7 @@ from __future__ import annotations
 import abc
 import logging
 from datetime import date
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, NamedTuple, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot import answering, enquiry_store
 from bot.handoff import LEAVE_ENQUIRY, forget_question
 from bot.intents import entry_for
-from bot.dates import find_dates
+from bot.dates import FoundDate, find_dates
 from bot.nlp import everyday_labels
 from bot.pii import mask
 from bot.signposts import nation_in, safeguarding_concern
@@ -118,32 +118,45 @@ def reply_to(
     content: Content,
     service: Optional[Service],
     national: List[Service],
-    with_calculator: bool = True,
 ) -> List[EventType]:
     """Send the reply a decision calls for; remember the topic when an entry was answered.
 
     A message that gives a date on a deadline topic ("I asked for an assessment on 3 March, when
     should I hear?") gets the dates worked out instead of the general answer."""
-    calculated = calculator_reply_for(tracker, decision, service, national) if with_calculator else None
-    if calculated is not None:
-        reply, topic = calculated
-        if topic is None:
-            send(dispatcher, reply)
-            return []
-        reply.candidates = [topic] + [c for c in ranked_candidates(decision) if c != topic]
-        answered = decision.answer
-        if answered and not is_date_only(tracker.latest_message.get("text") or "") and (
-            topic_kind(answered) is None or (answered == topic and topic not in DEADLINE_TOPICS)
-        ):
-            # "They refused today, what now?", "they have 6 weeks, right?": the answer (or the
-            # verdict), then the dates it sets running.
-            events = reply_to(dispatcher, tracker, decision, content, service, national, with_calculator=False)
-            send(dispatcher, reply)
-            # A corrected date is worked out again.
-            return events + [SlotSet("current_topic", topic)] + remembered_decision(tracker, topic)
-        # A question about the deadline itself, or a date on its own: the dates are the answer.
-        send(dispatcher, reply)
-        return [SlotSet("current_topic", topic)] + remembered_decision(tracker, topic)
+    dated = calculator_reply_for(tracker, decision, service, national)
+    if dated is None:
+        return answer_decision(dispatcher, tracker, decision, content, service, national)
+    if dated.topic is None:
+        send(dispatcher, dated.reply)
+        return []
+    dated.reply.candidates = [dated.topic] + [c for c in ranked_candidates(decision) if c != dated.topic]
+    # A corrected date, or a certificate's date, is worked out again about this topic.
+    remember: List[EventType] = [SlotSet("current_topic", dated.topic)]
+    if dated.decision_date:
+        remember.append(SlotSet(DECISION_DATE_SLOT, dated.decision_date.isoformat()))
+    answered = decision.answer
+    if answered and not dated.date_only and (
+        topic_kind(answered) is None or (answered == dated.topic and dated.topic not in DEADLINE_TOPICS)
+    ):
+        # "They refused today, what now?", "they have 6 weeks, right?": the answer (or the
+        # verdict), then the dates it sets running.
+        events = answer_decision(dispatcher, tracker, decision, content, service, national)
+        send(dispatcher, dated.reply)
+        return events + remember
+    # A question about the deadline itself, or a date on its own: the dates are the answer.
+    send(dispatcher, dated.reply)
+    return remember
+
+
+def answer_decision(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    decision: answering.Decision,
+    content: Content,
+    service: Optional[Service],
+    national: List[Service],
+) -> List[EventType]:
+    """Send the knowledge base's reply for a decision: the entry's answer, or the closest topics."""
     if decision.answer:
         entry = content.entries[decision.answer]
         reply = answering.entry_reply(entry, content, service, national)
@@ -177,25 +190,29 @@ DATE_ONLY_MAX_WORDS = 8
 DECISION_DATE_SLOT = "appeal_decision_date"
 
 
-def remembered_decision(tracker: Tracker, topic: str) -> List[EventType]:
-    """Remember the decision letter's date a message about an appeal gave, if it gave one."""
-    if topic_kind(topic) != "appeal":
-        return []
-    decision = appeal_decision(find_dates(tracker.latest_message.get("text") or "", settings_today()))
-    return [SlotSet(DECISION_DATE_SLOT, decision.value.isoformat())] if decision else []
-
-
-def is_date_only(text: str, found: Optional[List[Any]] = None) -> bool:
+def is_date_only(text: str, found: Optional[List[FoundDate]] = None) -> bool:
     """Whether a message is little more than a date ("3rd march", "no, it was 1 October")."""
     found = find_dates(text, settings_today()) if found is None else found
     return bool(found) and len(text.split()) <= DATE_ONLY_MAX_WORDS
 
 
+class DatedReply(NamedTuple):
+    """The calculator's reply to a message that gave a date, and what the conversation keeps of it."""
+
+    reply: answering.Reply
+    #: The topic the dates were worked out for (None: the assistant asked what the date is).
+    topic: Optional[str]
+    #: The message was little more than the date.
+    date_only: bool
+    #: The decision letter's date the message gave, for a later certificate date.
+    decision_date: Optional[date] = None
+
+
 def calculator_reply_for(
     tracker: Tracker, decision: answering.Decision, service: Optional[Service], national: List[Service]
-) -> Optional[Tuple[answering.Reply, Optional[str]]]:
-    """The deadline calculator's reply (and the topic it is about) if the message gives a date on a
-    deadline topic; None otherwise, and whenever the calculator cannot help."""
+) -> Optional[DatedReply]:
+    """The deadline calculator's reply if the message gives a date on a deadline topic (or is just
+    a date); None otherwise, and whenever the calculator cannot help."""
     text = tracker.latest_message.get("text") or ""
     if not text or text.startswith("/"):
         return None
@@ -214,13 +231,14 @@ def calculator_reply_for(
     if topic is None:
         if date_only:
             # A date and nothing to hang it on: ask what it is rather than guess.
-            return answering.Reply(kind="clarify", text=WHICH_DATE, buttons=[answering.TALK_TO_A_PERSON]), None
+            return DatedReply(answering.Reply(kind="clarify", text=WHICH_DATE, buttons=[answering.TALK_TO_A_PERSON]), None, True)
         return None
     try:
         earlier = tracker.get_slot(DECISION_DATE_SLOT)
         reply = calculator_reply(topic, found, today, service, national,
                                  earlier_decision=date.fromisoformat(earlier) if earlier else None)
-        return reply, topic
+        given = appeal_decision(found) if topic_kind(topic) == "appeal" else None
+        return DatedReply(reply, topic, date_only, given.value if given else None)
     except Exception as error:  # noqa: BLE001 - the general answer is better than no answer
         logger.warning("The deadline calculator failed: %s", type(error).__name__)
         return None

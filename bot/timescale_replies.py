@@ -124,7 +124,7 @@ def assessment_reply(found: FoundDate, today: date, service: Optional[Service], 
         )
     lines += ["", "The council can only go over these limits if meeting them is impractical because "
               + "; or ".join(timescales.ASSESSMENT_EXCEPTIONS)
-              + " (regulations 5(4), 10(4) and 13(3)). Staff shortages and waiting lists are not on the list."]
+              + f" ({timescales.ASSESSMENT_EXCEPTIONS_SHORT}). Staff shortages and waiting lists are not on the list."]
     if timeline.any_passed:
         lines += ["", "If a date has passed and you have not heard, the council is late. Write to its SEN team, "
                   "ask when you will hear, and keep a copy."]
@@ -150,13 +150,13 @@ def appeal_reply(decision: FoundDate, certificate: Optional[FoundDate], today: d
     if result.certificate_counts:
         lines.append(f"Your appeal must reach the SEND Tribunal within 1 month of the mediation certificate, "
                      f"because that is later than 2 months after the decision letter ({short_date(result.from_decision)}). "
-                     "That gives " + short_date(result.unadjusted) + " (rule 20 of the Tribunal Procedure Rules).")
+                     f"That gives {short_date(result.unadjusted)} ({timescales.APPEAL_FROM_CERTIFICATE.short}).")
     else:
         lines.append(f"Your appeal must reach the SEND Tribunal within 2 months of the date the decision letter was "
-                     f"sent: that gives {short_date(result.unadjusted)} (rule 20 of the Tribunal Procedure Rules).")
+                     f"sent: that gives {short_date(result.unadjusted)} ({timescales.APPEAL_FROM_DECISION.short}).")
     for adjustment in result.adjustments:
         lines.append(f"{short_date(adjustment.from_date)} {adjustment.reason}: {long_date(adjustment.to_date)} "
-                     "(rule 12 of the Tribunal Procedure Rules).")
+                     f"({timescales.HOLIDAY_RULE_SHORT}).")
     if result.passed:
         lines += ["", f"The last day was {long_date(result.deadline)}. That date has passed."]
         open_from = result.open_with_certificate_from
@@ -172,7 +172,7 @@ def appeal_reply(decision: FoundDate, certificate: Optional[FoundDate], today: d
     if certificate is None:
         contact_by = result.from_decision
         step = ("Before you can appeal, you must contact the mediation adviser named in the decision letter "
-                f"within 2 months of the decision, so by {long_date(contact_by)} (regulation 33), and get a "
+                f"within 2 months of the decision, so by {long_date(contact_by)} ({timescales.MEDIATION_ADVICE_SHORT}), and get a "
                 "mediation certificate. You do not have to go to mediation: if you don't want it, the adviser "
                 "gives you the certificate within 3 working days. If you do, the deadline becomes 1 month after "
                 "the certificate if that is later. You don't need a certificate if you are only appealing about "

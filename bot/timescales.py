@@ -85,6 +85,7 @@ ASSESSMENT_EXCEPTIONS = (
 ASSESSMENT_EXCEPTION_CITATIONS: Tuple[Cite, ...] = (
     {"law": REGS, "section": "5(4)"}, {"law": REGS, "section": "10(4)"}, {"law": REGS, "section": "13(3)"},
 )
+ASSESSMENT_EXCEPTIONS_SHORT = "regulations 5(4), 10(4) and 13(3)"
 
 # --- SEND Tribunal appeal ---
 APPEAL_FROM_DECISION = Rule(
@@ -99,7 +100,9 @@ APPEAL_FROM_CERTIFICATE = Rule(
 )
 #: Contact the mediation adviser within 2 months of the decision letter being sent (reg 33).
 MEDIATION_ADVICE_CITATIONS: Tuple[Cite, ...] = ({"law": REGS, "section": "33"},)
+MEDIATION_ADVICE_SHORT = "regulation 33"
 HOLIDAY_RULE_CITATIONS: Tuple[Cite, ...] = ({"law": TRIBUNAL_RULES, "section": "12"},)
+HOLIDAY_RULE_SHORT = "rule 12 of the Tribunal Procedure Rules"
 
 
 # --- Working days (Tribunal rules only) ---
@@ -162,11 +165,8 @@ def assessment_timeline(received: date, today: date) -> AssessmentTimeline:
     """The dates an EHC needs assessment request sets running, from the day the council received it.
 
     A date is `passed` once the day itself is over: on the day, it is still today's duty."""
-    milestones = tuple(
-        Milestone(rule=rule, date=received + timedelta(weeks=rule.weeks or 0),
-                  passed=received + timedelta(weeks=rule.weeks or 0) < today)
-        for rule in ASSESSMENT_RULES
-    )
+    due = [(rule, received + timedelta(weeks=rule.weeks or 0)) for rule in ASSESSMENT_RULES]
+    milestones = tuple(Milestone(rule=rule, date=day, passed=day < today) for rule, day in due)
     return AssessmentTimeline(received=received, today=today, milestones=milestones)
 
 
@@ -249,6 +249,8 @@ class AppealDeadline:
                 {"kind": a.kind, "from": a.from_date.isoformat(), "to": a.to_date.isoformat(), "reason": a.reason}
                 for a in self.adjustments
             ],
+            # The mediation adviser must be contacted within the same 2 months (reg 33).
+            "mediation_adviser_by": self.from_decision.isoformat(),
             "citations": self.citations,
         }
 

@@ -92,6 +92,7 @@ class LetterDownload(BaseModel):
     format: str = Field(..., example="docx")
     title: str = Field(..., example="Download as a Word file")
     url: str = Field(..., description="POST the letter's `fields` here (JSON) to get the file.", example="/api/letters/ehc-assessment-request?format=docx")
+    filename: str = Field(..., example="ehc-assessment-request.docx")
 
 
 class LetterOut(BaseModel):

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, validator
 
 from bot import timescales
 from bot.dates import long_date, short_date
+from bot.gateway.letter_chat import DOWNLOAD_PATH
 from bot.gateway.public import PAGE_CSP, templates
 from bot.letter import FILE_STEM, MAX_LENGTHS, LetterDetails, letter_docx, letter_text
 from bot.settings import CODE_OF_PRACTICE_URL
@@ -100,7 +101,6 @@ def assessment_json(received: date, today: date) -> Dict[str, Any]:
 def appeal_json(decision: date, today: date, certificate: Optional[date]) -> Dict[str, Any]:
     result = timescales.appeal_deadline(decision, today, certificate)
     data = result.to_json()
-    data["mediation_adviser_by"] = result.from_decision.isoformat()
     data["citations"] = _cites(data["citations"])
     return data
 
@@ -119,15 +119,16 @@ def _form_date(params: Dict[str, str], prefix: str, label: str, required: bool) 
     raw = {part: (params.get(f"{prefix}-{part}") or "").strip() for part in ("day", "month", "year")}
     if not any(raw.values()):
         return None, (f"Enter {label}" if required else None), raw
+    sentence = label[0].upper() + label[1:]
     missing = [part for part in ("day", "month", "year") if not raw[part]]
     if missing:
-        return None, f"{label[0].upper()}{label[1:]} must include a {' and '.join(missing)}", raw
-    if not all(v.isdigit() for v in raw.values()) or len(raw["year"]) != 4:
-        return None, f"{label[0].upper()}{label[1:]} must be a real date, like 3 3 2026", raw
+        return None, f"{sentence} must include a {' and '.join(missing)}", raw
     try:
+        if not all(v.isdigit() for v in raw.values()) or len(raw["year"]) != 4:
+            raise ValueError(raw)
         return date(int(raw["year"]), int(raw["month"]), int(raw["day"])), None, raw
     except ValueError:
-        return None, f"{label[0].upper()}{label[1:]} must be a real date, like 3 3 2026", raw
+        return None, f"{sentence} must be a real date, like 3 3 2026", raw
 
 
 def install_deadlines(app: FastAPI) -> None:
@@ -197,7 +198,7 @@ def install_deadlines(app: FastAPI) -> None:
         )
 
     @app.post(
-        "/api/letters/ehc-assessment-request",
+        DOWNLOAD_PATH,
         responses={200: {"content": {DOCX_TYPE: {}, "text/plain": {}}, "description": "The letter as a file"}},
         summary="The letter asking for an EHC needs assessment, as a Word or text file",
     )

@@ -18,14 +18,14 @@ from __future__ import annotations
 import re
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Dict, List, Optional
 
 from bot.answering import TALK_TO_A_PERSON
 from bot.timescale_replies import LETTER_ENTRY
 from bot.dates import find_dates, has_impossible_date, short_date
-from bot.letter import MAX_LENGTHS, LetterDetails, letter_text
+from bot.letter import FILE_STEM, MAX_LENGTHS, LetterDetails, letter_text
 from bot.settings import today as settings_today
 
 #: How long an unfinished letter's answers are held before they are dropped.
@@ -115,10 +115,9 @@ def _message(text: str, kind: str, buttons: Optional[List[Dict[str, str]]] = Non
     return {"text": text, "kind": kind, "buttons": buttons or [], "citations": [], **extra}
 
 
-def _ask(step: int, prefix: str = "") -> Dict[str, Any]:
+def _ask(step: int) -> Dict[str, Any]:
     question = QUESTIONS[step]
-    text = f"{prefix}Question {step + 1} of {len(QUESTIONS)}: {question.text}"
-    return _message(text, "letter_question", [SKIP, STOP])
+    return _message(f"Question {step + 1} of {len(QUESTIONS)}: {question.text}", "letter_question", [SKIP, STOP])
 
 
 def start(sender_id: str, council_name: Optional[str], citations: Optional[List[Dict[str, Any]]] = None) -> List[Dict[str, Any]]:
@@ -189,11 +188,7 @@ def handle(sender_id: str, message: str) -> Optional[List[Dict[str, Any]]]:
 def letter_message(details: LetterDetails, today: date) -> Dict[str, Any]:
     """The finished letter: its text in the chat, and what the browser needs to download it."""
     text = letter_text(details, today)
-    fields = {
-        "child_name": details.child_name, "school": details.school, "concerns": details.concerns,
-        "date_of_birth": details.date_of_birth.isoformat() if details.date_of_birth else None,
-        "council": details.council,
-    }
+    fields = {**asdict(details), "date_of_birth": details.date_of_birth.isoformat() if details.date_of_birth else None}
     intro = ("Here is your letter. Add your name and address, check it, and send it to your council's SEN team "
              "by email or post. Keep a copy and a note of the date you sent it: the council has 6 weeks from when "
              "it receives it. I haven't kept your answers.")
@@ -204,8 +199,8 @@ def letter_message(details: LetterDetails, today: date) -> Dict[str, Any]:
             "text": text,
             "fields": fields,
             "downloads": [
-                {"format": "docx", "title": "Download as a Word file", "url": f"{DOWNLOAD_PATH}?format=docx"},
-                {"format": "txt", "title": "Download as a text file", "url": f"{DOWNLOAD_PATH}?format=txt"},
+                {"format": fmt, "title": title, "url": f"{DOWNLOAD_PATH}?format={fmt}", "filename": f"{FILE_STEM}.{fmt}"}
+                for fmt, title in (("docx", "Download as a Word file"), ("txt", "Download as a text file"))
             ],
         },
     )

@@ -199,12 +199,12 @@
       return response.blob();
     }).then(function (blob) {
       var url = URL.createObjectURL(blob);
-      var link = el("a", { href: url, download: "ehc-assessment-request." + choice.format });
+      var link = el("a", { href: url, download: choice.filename });
       root.appendChild(link);
       link.click();
       root.removeChild(link);
       setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
-      status.textContent = "Downloaded: ehc-assessment-request." + choice.format;
+      status.textContent = "Downloaded: " + choice.filename;
     }).catch(function () {
       status.textContent = "Sorry, the download didn't work. You can select and copy the letter above instead.";
     });
