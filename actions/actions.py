@@ -5,7 +5,6 @@ its citations travel together through Rasa's REST channel to the gateway.
 """
 from __future__ import annotations
 
-import abc
 import logging
 from datetime import date
 from typing import Any, Dict, List, NamedTuple, Optional, Text, Tuple
@@ -15,10 +14,10 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import answering, enquiry_store
-from bot.handoff import LEAVE_ENQUIRY, forget_question
+from bot.handoff import LEAVE_ENQUIRY, asks_to_delete, forget_question
 from bot.intents import entry_for
 from bot.dates import FoundDate, find_dates
-from bot.nlp import everyday_labels
+from bot.nlp import elsewhere_labels, everyday_labels
 from bot.pii import mask
 from bot.signposts import nation_in, safeguarding_concern
 from bot.knowledge.store import Content, ContentRepository, Service
@@ -52,6 +51,32 @@ def send(dispatcher: CollectingDispatcher, reply: answering.Reply) -> None:
     dispatcher.utter_message(json_message=reply.payload())
 
 
+def safeguarding_sent(dispatcher: CollectingDispatcher) -> bool:
+    """Whether this turn's replies already include the safeguarding signposting."""
+    return any((m.get("custom") or {}).get("signpost") == "safeguarding" for m in dispatcher.messages)
+
+
+def send_decline(dispatcher: CollectingDispatcher, reply: answering.Reply, service: Optional[Service],
+                 national: List[Service]) -> None:
+    """Send "I can't help with that" (or "I didn't understand"), unless the safeguarding signposting
+    has just been given: after 999 and children's services, a parent must not read "Sorry, I can't
+    help", so they get the offer of a person instead."""
+    if safeguarding_sent(dispatcher):
+        reply = answering.after_safeguarding_reply(service, national)
+    send(dispatcher, reply)
+
+
+def answer_source_request(dispatcher: CollectingDispatcher, tracker: Tracker, content: Content) -> bool:
+    """Answer "what section of the act is that?" about the topic under discussion, whatever the
+    classifier made of it (it learnt the usual wordings only). True if answered."""
+    topic = content.entries.get(tracker.get_slot("current_topic") or "")
+    text = tracker.latest_message.get("text") or ""
+    if topic is None or text.startswith("/") or not answering.asks_for_source(text):
+        return False
+    send(dispatcher, answering.source_reply(topic))
+    return True
+
+
 def entry_ranking(tracker: Tracker) -> List[Tuple[str, float]]:
     """The classifier's ranking of knowledge entries for the latest message: (entry id, confidence)."""
     ranking = []
@@ -73,6 +98,12 @@ def has_send_terms(tracker: Tracker) -> bool:
     return any(e.get("entity") not in everyday for e in tracker.latest_message.get("entities") or [])
 
 
+def names_elsewhere(tracker: Tracker) -> bool:
+    """Whether the message names something other services deal with ("free school meals")."""
+    elsewhere = elsewhere_labels()
+    return any(e.get("entity") in elsewhere for e in tracker.latest_message.get("entities") or [])
+
+
 def decide(content: Content, tracker: Tracker, among_entries_only: bool = False) -> answering.Decision:
     """The decision for the latest message (with the combined ranking it was made from).
 
@@ -87,7 +118,8 @@ def decide(content: Content, tracker: Tracker, among_entries_only: bool = False)
     # and no lexical match, is probably not about SEND at all.
     send_terms = has_send_terms(tracker)
     words = len((tracker.latest_message.get("text") or "").split())
-    return answering.choose(ranking, lexical, content.entries, send_terms=send_terms, words=words)
+    return answering.choose(ranking, lexical, content.entries, send_terms=send_terms, words=words,
+                            elsewhere=names_elsewhere(tracker))
 
 
 def runner_up_intents(tracker: Tracker) -> List[str]:
@@ -167,12 +199,19 @@ def answer_decision(
         events: List[EventType] = [SlotSet("current_topic", entry.id)]
     else:
         candidates = [content.entries[i] for i in decision.entry_ids]
-        reply = answering.clarify_reply(candidates, service, national)
+        if not candidates and names_elsewhere(tracker) and not has_send_terms(tracker):
+            # "Is my son entitled to free school meals?": say whose job it is, not "I didn't understand".
+            reply = answering.out_of_scope_reply(service, national)
+        else:
+            reply = answering.clarify_reply(candidates, service, national)
         # The closest candidate stands as the topic, so "what if they say no?" still has one
         # (follow-ups mostly depend on the topic, which close candidates share).
         events = [SlotSet("current_topic", candidates[0].id)] if candidates else []
     reply.candidates = ranked_candidates(decision)
-    send(dispatcher, reply)
+    if reply.kind in ("not_understood", "out_of_scope"):
+        send_decline(dispatcher, reply, service, national)
+    else:
+        send(dispatcher, reply)
     if decision.answer is None:
         record_unanswered(tracker, reply.kind, decision)
     elif decision.ranking and decision.ranking[0][1] < answering.LOW_CONFIDENCE_ANSWER:
@@ -299,36 +338,10 @@ class ActionAnswer(Action):
             # A button asked for this entry by name (a button for a withdrawn entry falls through).
             decision = answering.Decision(entry_ids=[ranking[0][0]], clarify=False, ranking=ranking)
         else:
-            if signpost_first(dispatcher, tracker, content, service):
+            if signpost_first(dispatcher, tracker, content, service) or answer_source_request(dispatcher, tracker, content):
                 return []
             decision = decide(content, tracker)
         return reply_to(dispatcher, tracker, decision, content, service, national)
-
-
-class _FixedReplyAction(Action, metaclass=abc.ABCMeta):
-    """An action whose reply depends only on who the local SENDIASS is. Abstract, so that
-    rasa-sdk registers only its subclasses."""
-
-    action_name = ""
-
-    @staticmethod
-    @abc.abstractmethod
-    def reply(service: Optional[Service], national: List[Service]) -> answering.Reply:
-        """The reply for this council's SENDIASS (or the national services)."""
-
-    def name(self) -> Text:
-        return self.action_name
-
-    #: Whether a safeguarding concern or another nation in the message is signposted first.
-    signposts_first = False
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        content = _repository.current()
-        service = local_service(content, tracker)
-        if self.signposts_first and signpost_first(dispatcher, tracker, content, service):
-            return []
-        send(dispatcher, self.reply(service, answering.national_services(content)))
-        return []
 
 
 class ActionSendiassContact(Action):
@@ -348,33 +361,31 @@ class ActionSendiassContact(Action):
         return []
 
 
-class ActionOutOfScope(_FixedReplyAction):
+class ActionOutOfScope(Action):
     """Say what the assistant cannot help with, and who can."""
 
-    action_name = "action_out_of_scope"
-    reply = staticmethod(answering.out_of_scope_reply)
-    signposts_first = True
+    def name(self) -> Text:
+        return "action_out_of_scope"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
+        content = _repository.current()
         if is_date_only(text) and topic_kind(tracker.get_slot("current_topic")):
             # "14/05" after a deadline answer looks like nothing the classifier knows: it is the date.
-            return answer_as_question(dispatcher, tracker, _repository.current())
+            return answer_as_question(dispatcher, tracker, content)
+        service, national = local_service(content, tracker), answering.national_services(content)
+        if signpost_first(dispatcher, tracker, content, service) or answer_source_request(dispatcher, tracker, content):
+            return []
+        decision = None
         if has_send_terms(tracker):
             # "Out of scope" but with SEND words in it: answer only if the knowledge base clearly
             # has the answer; otherwise say so, as the classifier did.
-            content = _repository.current()
-            service, national = local_service(content, tracker), answering.national_services(content)
-            if signpost_first(dispatcher, tracker, content, service):
-                return []
             decision = decide(content, tracker)
             if decision.answer:
                 return reply_to(dispatcher, tracker, decision, content, service, national)
-            send(dispatcher, self.reply(service, national))
-            record_unanswered(tracker, "out_of_scope", decision)
-            return []
-        record_unanswered(tracker, "out_of_scope")
-        return super().run(dispatcher, tracker, domain)
+        send_decline(dispatcher, answering.out_of_scope_reply(service, national), service, national)
+        record_unanswered(tracker, "out_of_scope", decision)
+        return []
 
 
 class ActionNotUnderstood(Action):
@@ -387,13 +398,13 @@ class ActionNotUnderstood(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         content = _repository.current()
         service, national = local_service(content, tracker), answering.national_services(content)
-        if signpost_first(dispatcher, tracker, content, service):
+        if signpost_first(dispatcher, tracker, content, service) or answer_source_request(dispatcher, tracker, content):
             return []
         likely = runner_up_intent(tracker)
         if likely in FOLLOW_UP_KINDS and tracker.get_slot("current_topic"):
             # An unsure "what if they say no?" in the middle of a topic: a follow-up after all.
             return follow_up(dispatcher, tracker, content, FOLLOW_UP_KINDS[likely])
-        if likely in ("forget_me", "forget_confirm"):
+        if likely in ("forget_me", "forget_confirm") and asks_to_delete(tracker.latest_message.get("text") or ""):
             # "delete my conversation" is close to its own confirmation: ask, never delete here.
             send(dispatcher, forget_question())
             return []

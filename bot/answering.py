@@ -6,6 +6,7 @@ same place as the assistant's.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -30,9 +31,14 @@ LEXICAL_STRONG_SCORE = 8.0
 #: "not about SEND at all".
 LEXICAL_OFF_TOPIC_SCORE = 4.0
 #: Answer when the chosen entry's combined score is at least this ...
-ANSWER_MIN_CONFIDENCE = 0.15
+ANSWER_MIN_CONFIDENCE = 0.1
 #: ... and at least this far ahead of the runner-up (unless the two are related entries).
-ANSWER_MIN_MARGIN = 0.05
+ANSWER_MIN_MARGIN = 0.02
+#: A myth within the top MYTH_WINDOW entries, related to the best entry and scoring at least
+#: MYTH_SHARE of it, is answered instead: the parent is most likely checking what they were told,
+#: and the myth's reply gives the verdict and the same law (the answer is offered as a button).
+MYTH_WINDOW = 3
+MYTH_SHARE = 0.5
 #: How many lexical hits take part in the combined score.
 LEXICAL_CANDIDATES = 10
 #: How many close topics a clarifying question offers.
@@ -144,6 +150,7 @@ def choose(
     entries: Dict[str, Entry],
     send_terms: bool = True,
     words: int = 0,
+    elsewhere: bool = False,
 ) -> Decision:
     """Decide from the classifier's ranking (entry id, confidence) and the lexical hits (id, score).
 
@@ -151,11 +158,13 @@ def choose(
     runner-up (or the two are near-duplicates: related entries, where either answer is right and a
     myth wins, since its reply also gives the true position). Otherwise offer the likely
     candidates, or nothing if the message looks off-topic (`send_terms` False: no SEND word in it)
-    to both sides. A message with SEND words in it always gets the closest topics offered rather
-    than "I did not understand": it is about SEND, so a button is more use than a shrug.
+    to both sides, or names what another service deals with (`elsewhere`: "free school meals",
+    "council tax") and nothing about SEND: however sure the classifier is, an answer from the Code
+    would be wrong there. A message with SEND words in it, or a strong word match, gets the
+    closest topics offered rather than "I did not understand": a button is more use than a shrug.
     """
     combined = combined_ranking(ranking, lexical, entries, words)
-    if not combined:
+    if not combined or (elsewhere and not send_terms):
         return Decision(entry_ids=[], clarify=True, ranking=combined)
     classifier_top = max((c for i, c in ranking if i in entries), default=0.0)
     lexical_top = max((s for i, s in lexical if i in entries), default=0.0)
@@ -165,15 +174,56 @@ def choose(
     top_id, top = combined[0]
     second_id, second = combined[1] if len(combined) > 1 else ("", 0.0)
     if top >= ANSWER_MIN_CONFIDENCE:
+        chosen = None
         if top - second >= ANSWER_MIN_MARGIN:
-            return Decision(entry_ids=[top_id], clarify=False, ranking=combined)
-        if second_id and _related(entries[top_id], entries[second_id]):
+            chosen = top_id
+        elif second_id and _related(entries[top_id], entries[second_id]):
             pair = [entries[top_id], entries[second_id]]
-            return Decision(entry_ids=[next((e.id for e in pair if e.kind == "myth"), top_id)], clarify=False, ranking=combined)
+            chosen = next((e.id for e in pair if e.kind == "myth"), top_id)
+        if chosen is not None:
+            chosen = _settle_verdict(_myth_first(chosen, combined, entries), combined, entries)
+            return Decision(entry_ids=[chosen], clarify=False, ranking=combined)
     likely = [i for i, score in combined[:CANDIDATES_TO_OFFER] if score >= CLARIFY_MIN_CONFIDENCE]
-    if not likely and send_terms:
+    if not likely and (send_terms or lexical_top >= LEXICAL_STRONG_SCORE):
         likely = [i for i, score in combined[:CANDIDATES_TO_OFFER] if score > 0]
     return Decision(entry_ids=likely, clarify=True, ranking=combined)
+
+
+def _myth_first(chosen: str, combined: Sequence[Tuple[str, float]], entries: Dict[str, Entry]) -> str:
+    """The myth to answer instead of the answer `chosen`, if one close behind is about the same thing.
+
+    Parents mostly ask about a myth by retelling it ("the senco said...", "will his plan end at
+    16?"), in words the answer entry's examples share, so the answer often edges ahead. The myth's
+    reply answers the same question and says plainly whether what they heard is right."""
+    if entries[chosen].kind == "myth":
+        return chosen
+    scores = dict(combined)
+    for entry_id, score in combined[:MYTH_WINDOW]:
+        entry = entries[entry_id]
+        if entry.kind == "myth" and _related(entry, entries[chosen]) and score >= MYTH_SHARE * scores[chosen]:
+            return entry_id
+    return chosen
+
+
+def _settle_verdict(chosen: str, combined: Sequence[Tuple[str, float]], entries: Dict[str, Entry]) -> str:
+    """The plain answer instead of a verdict when the opposite verdict on the same point ranks close.
+
+    "Only schools can ask" (a myth) and "parents can ask" (true) are worded alike; opening with
+    "No. That is a myth." to a parent asking "can I ask myself?" would tell them the opposite of
+    the law. When the two verdicts compete, the answer both are related to states the law without
+    a yes or no."""
+    entry = entries[chosen]
+    if entry.kind != "myth":
+        return chosen
+    scores = dict(combined)
+    for rival_id, score in combined[:MYTH_WINDOW]:
+        rival = entries[rival_id]
+        if (rival.kind == "myth" and rival.verdict != entry.verdict and _related(entry, rival)
+                and score >= MYTH_SHARE * scores[chosen]):
+            shared = [i for i in entry.related if i in rival.related and entries.get(i) is not None]
+            if shared:
+                return max(shared, key=lambda i: scores.get(i, 0.0))
+    return chosen
 
 
 def sendiass_line(service: Optional[Service], national: Sequence[Service]) -> str:
@@ -338,6 +388,34 @@ def nations_reply(nations: Sequence[Signpost]) -> Reply:
     for nation in nations:
         lines.append(f"- {nation.name}: " + "; ".join(_link_line(link) for link in nation.links))
     return Reply(kind="nation", text="\n".join(lines), signpost="other-nation")
+
+
+#: "Where does it say that?" in the ways parents put it. Only asked of a topic under discussion, so
+#: each pattern needs a word pointing back at it ("that", "this", "it").
+SOURCE_REQUEST = re.compile(
+    r"\bwhere (?:does|do|did|is|'s)? ?(?:it|that|this|the law|the code)\b.{0,20}\b(?:say|said|says|written|come from|from)\b"
+    r"|\b(?:show|tell) me where\b"
+    r"|\b(?:which|what|whats|what's|what is) (?:the )?(?:bit|part|section|paragraph|regulation|law|act|rule|reference|legislation)\b"
+    r".{0,30}\b(?:that|this|it)\b"
+    r"|\b(?:quote|reference|cite)\b.{0,20}\b(?:that|this|it)\b"
+    r"|\b(?:that|this|it)\b.{0,15}\bin (?:the law|the code|writing)\b",
+    re.I,
+)
+#: A longer message is a new question that happens to contain such words.
+SOURCE_REQUEST_MAX_WORDS = 16
+
+
+def asks_for_source(text: str) -> bool:
+    """Whether a message asks where the last answer comes from ("what section of the act is that")."""
+    return len(text.split()) <= SOURCE_REQUEST_MAX_WORDS and bool(SOURCE_REQUEST.search(text))
+
+
+def after_safeguarding_reply(service: Optional[Service], national: Sequence[Service]) -> Reply:
+    """Said after the safeguarding signposting instead of "I can't help with that": the parent
+    may still want advice about their child's support, and must not feel turned away."""
+    text = ("If you would also like advice about your child's support at school or nursery, a person can help. "
+            + sendiass_line(service, national))
+    return Reply(kind="contact", text=text, buttons=[TALK_TO_A_PERSON])
 
 
 def source_reply(entry: Entry) -> Reply:

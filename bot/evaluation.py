@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import datetime as dt
+import json
 import sys
 import tempfile
 import uuid
@@ -278,7 +279,9 @@ def failure_lines(kb: KnowledgeBase, cases: Sequence[Case], outcomes: Sequence[O
     return out
 
 
-def run(set_path: Path, url: Optional[str], council: str, workers: int = 4) -> Tuple[Dict[str, Any], Dict[str, Any], List[str]]:
+def run(
+    set_path: Path, url: Optional[str], council: str, workers: int = 4, replies_path: Optional[Path] = None
+) -> Tuple[Dict[str, Any], Dict[str, Any], List[str]]:
     from bot.retrieval import LexicalIndex
     from bot.knowledge.store import content_from_kb
 
@@ -300,6 +303,11 @@ def run(set_path: Path, url: Optional[str], council: str, workers: int = 4) -> T
     finally:
         if stack is not None:
             stack.stop()
+    if replies_path is not None:
+        # Every reply in full, for reading the failures (candidates, kinds) after a run.
+        dump = [{"id": c.id, "expect": c.expect, "entries": c.entries, "turns": c.turns, "messages": r["messages"]}
+                for c, r in zip(cases, replies)]
+        replies_path.write_text(json.dumps(dump, indent=1, ensure_ascii=False), encoding="utf-8")
     ours = [assistant_outcome(kb, r) for r in replies]
     index = LexicalIndex.from_entries(content_from_kb(kb).entries.values())
     base = [baseline_outcome(kb, index, c) for c in cases]
@@ -312,8 +320,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--url", help="a running gateway; default: start a private assistant")
     parser.add_argument("--council", default="halton")
     parser.add_argument("--report", type=Path, help="also write the results here (Markdown)")
+    parser.add_argument("--replies", type=Path, help="also write every case's replies here (JSON), for reading failures")
     args = parser.parse_args(argv)
-    ours, base, failures = run(args.set, args.url, args.council)
+    ours, base, failures = run(args.set, args.url, args.council, replies_path=args.replies)
     try:
         name = str(args.set.resolve().relative_to(PROJECT_ROOT))
     except ValueError:

@@ -200,6 +200,16 @@ FORGET_CONFIRM = {"title": "Yes, delete it", "payload": "/forget_confirm"}
 FORGET_KEEP = {"title": "No, keep it", "payload": "/forget_cancel"}
 
 
+#: Words a request to forget the conversation cannot do without. An unsure classifier that leans
+#: towards "forget me" for a message with none of them ("what age should kids start swimming?")
+#: has simply not understood it: asking "delete this conversation?" would alarm, not help.
+DELETION_WORDS = re.compile(r"\b(?:delet\w*|forget\w*|forgot|remov\w*|eras\w*|wipe\w*|clear\w*|get rid|destroy\w*)\b", re.I)
+
+
+def asks_to_delete(text: str) -> bool:
+    return bool(DELETION_WORDS.search(text or ""))
+
+
 def forget_question() -> Reply:
     text = ("Do you want me to delete this conversation? This also deletes any message you left for "
             "SENDIASS in it. It cannot be undone.")

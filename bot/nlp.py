@@ -39,6 +39,13 @@ def everyday_labels(glossary: Path = GLOSSARY) -> frozenset:
     return frozenset(t["label"] for t in _glossary_terms(glossary) if t.get("send_specific") is False)
 
 
+@lru_cache(maxsize=1)
+def elsewhere_labels(glossary: Path = GLOSSARY) -> frozenset:
+    """Glossary labels for what other services deal with ("council tax", "school admissions"): a
+    message with one of these and no SEND term is not about SEND (`elsewhere: true`)."""
+    return frozenset(t["label"] for t in _glossary_terms(glossary) if t.get("elsewhere"))
+
+
 def build_pipeline(glossary: Path = GLOSSARY) -> Language:
     """A blank English pipeline with a lookup lemmatizer and an EntityRuler from the glossary."""
     nlp = spacy.blank("en")

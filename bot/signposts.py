@@ -42,7 +42,10 @@ SAFEGUARDING_PATTERNS: Sequence[re.Pattern] = tuple(
         r"\b(?:no|without) food for days\b",
         r"\bleft (?:alone|on (?:his|her|their) own) (?:all day|every day|for hours)\b",
         r"\block(?:ed|s|ing)? (?:him|her|them) (?:in|up)\b|\bsat on (?:him|her|them)\b",
-        r"\b(?:restrained|pinned (?:him|her|them) down)\b",
+        r"\b(?:restrain(?:ed|ing|s|t)?|(?:held|holding|holds) (?:him|her|them) down|held down|pinned (?:him|her|them) down)\b",
+        # An injury a child came home with, or was found with, is for children's services to hear about.
+        r"\b(?:came|come|comes|coming|sent) home (?:from \w+ )?with (?:a |an )?(?:cut|cuts|bruis\w*|scratch\w*|injur\w*|black eye|burns?|bite marks?|marks on)\b",
+        r"\b(?:cut|split|bloody|fat) lip\b|\bblack eye\b|\bbite marks?\b",
         r"\btouch(?:ed|ing|es) (?:him|her|them)\b|\bhit (?:him|her|them|my)\b|\blocked in (?:a|the|his|her) room\b",
     )
 )

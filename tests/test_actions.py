@@ -282,3 +282,68 @@ def test_out_of_scope_says_it_cannot_help_and_gives_the_phone(actions):
     assert HALTON_PHONE in reply["text"]
     assert reply["buttons"] == [TALK_TO_A_PERSON]
     assert events == []
+
+
+# --- issue 4: declining only what is really not about SEND ---------------------------------------
+
+def with_entities(t: Tracker, *labels: str) -> Tracker:
+    t.latest_message["entities"] = [{"entity": label, "value": label.lower()} for label in labels]
+    return t
+
+
+def run_all(action: Any, t: Tracker) -> List[Dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    action.run(dispatcher, t, {})
+    return [m["custom"] for m in dispatcher.messages]
+
+
+def test_another_service_gets_contact_your_council_however_sure_the_classifier(actions):
+    t = with_entities(tracker("does my son get free school meals", [("q_right_to_achieve_best", 0.7)]), "FREE_SCHOOL_MEALS")
+    reply, events = run(actions.ActionAnswer(), t)
+    assert reply["kind"] == "out_of_scope"
+    assert "please contact your council directly" in reply["text"]
+    assert HALTON_PHONE in reply["text"]
+    assert reply["citations"] == [] and events == []
+
+
+def test_another_service_beside_a_send_word_is_answered(actions):
+    t = with_entities(tracker("my son has an EHC plan, can the school refuse him free school meals because of it",
+                              [("q_what_is_an_ehc_plan", 0.7)]), "EHC_PLAN", "FREE_SCHOOL_MEALS")
+    reply, _ = run(actions.ActionAnswer(), t)
+    assert reply["kind"] == "answer" and reply["entry_id"] == "what-is-an-ehc-plan"
+
+
+@pytest.mark.parametrize("action", ["ActionNotUnderstood", "ActionOutOfScope", "ActionAnswer"])
+def test_where_does_it_say_that_in_other_words_gives_the_topics_citations(actions, action):
+    t = tracker("which part of the act is that", [("nlu_fallback", 0.3), ("q_best_endeavours", 0.13)],
+                slots={"current_topic": "ehc-legal-test"})
+    if action != "ActionNotUnderstood":
+        t.latest_message["intent_ranking"] = t.latest_message["intent_ranking"][1:]
+        t.latest_message["intent"] = {"name": "out_of_scope" if action == "ActionOutOfScope" else "q_best_endeavours", "confidence": 0.5}
+    reply, events = run(getattr(actions, action)(), t)
+    assert reply["kind"] == "source" and reply["entry_id"] == "ehc-legal-test"
+    assert any("section 36(8)" in c["label"] for c in reply["citations"])
+
+
+def test_where_does_it_say_that_with_nothing_discussed_is_not_a_source_reply(actions):
+    reply, _ = run(actions.ActionNotUnderstood(), tracker("which part of the act is that", [("nlu_fallback", 0.3), ("q_best_endeavours", 0.13)]))
+    assert reply["kind"] != "source"
+
+
+def test_an_unsure_guess_at_forget_me_without_a_deletion_word_does_not_offer_to_delete(actions):
+    reply, _ = run(actions.ActionNotUnderstood(), tracker(
+        "what time does the swimming pool open", [("nlu_fallback", 0.3), ("forget_me", 0.17), ("out_of_scope", 0.1)]))
+    assert reply["kind"] != "ask_forget" and "delete" not in reply["text"]
+
+
+def test_an_unsure_delete_my_chat_still_asks_first(actions):
+    reply, _ = run(actions.ActionNotUnderstood(), tracker("pls delete this chat", [("nlu_fallback", 0.3), ("forget_me", 0.25)]))
+    assert reply["kind"] == "ask_forget"
+
+
+def test_after_safeguarding_signposting_a_parent_is_not_told_sorry_i_cant_help(actions):
+    replies = run_all(actions.ActionOutOfScope(), tracker(
+        "staff keep restraining him and he came home with scratches on his arms", [("out_of_scope", 0.7)]))
+    assert [r["kind"] for r in replies] == ["safeguarding", "contact"]
+    assert replies[0]["text"].startswith("If a child is in immediate danger, call 999 now.")
+    assert "can't help" not in replies[1]["text"] and HALTON_PHONE in replies[1]["text"]

@@ -20,10 +20,13 @@ from bot.answering import (
     LEXICAL_WEIGHT,
     LEXICAL_WEIGHT_LONG,
     LONG_MESSAGE_WORDS,
+    MYTH_SHARE,
+    MYTH_WINDOW,
     SHORT_MESSAGE_WORDS,
     Decision,
     choose,
     combined_ranking,
+    asks_for_source,
     lexical_weight,
 )
 from bot.knowledge.store import Entry
@@ -43,6 +46,9 @@ def entries() -> Dict[str, Entry]:
     items = [
         entry("mediation"),
         entry("naming-a-school"),
+        entry("who-can-ask", related=["myth-only-school", "true-parents-can"]),
+        entry("myth-only-school", kind="myth", verdict="myth", related=["who-can-ask", "true-parents-can"]),
+        entry("true-parents-can", kind="myth", verdict="true", related=["who-can-ask"]),
         entry("legal-test", related=["myth-6000"]),
         entry("myth-6000", kind="myth", verdict="myth", related=["legal-test"]),
         entry("tribunal-deadline"),
@@ -106,7 +112,7 @@ def test_below_the_answer_bar_is_not_answered(entries):
     decision = choose([("mediation", conf(ANSWER_MIN_CONFIDENCE - 0.02)), ("naming-a-school", 0.01)], [], entries)
     assert decision.answer is None
     assert decision.clarify is True
-    assert decision.entry_ids == ["mediation"]
+    assert decision.entry_ids[0] == "mediation"
 
 
 # --- within the margin ---------------------------------------------------------------------------
@@ -197,3 +203,81 @@ def test_candidates_are_at_most_the_offer_limit_and_above_the_bar(entries):
     decision = choose(ranking, [], entries)
     assert decision.clarify is True
     assert decision.entry_ids == ids[:CANDIDATES_TO_OFFER]
+
+
+# --- myths: what the parent heard, and never the wrong verdict -------------------------------------
+
+def test_a_related_myth_close_behind_the_answer_is_answered_instead(entries):
+    top = ANSWER_MIN_CONFIDENCE + 0.2
+    ranking = [("legal-test", conf(top)), ("mediation", conf(top * 0.6)), ("myth-6000", conf(top * MYTH_SHARE + 0.01))]
+    assert choose(ranking, [], entries).answer == "myth-6000"
+
+
+def test_a_related_myth_far_behind_or_outside_the_window_is_not(entries):
+    top = ANSWER_MIN_CONFIDENCE + 0.2
+    far = [("legal-test", conf(top)), ("myth-6000", conf(top * MYTH_SHARE - 0.01))]
+    assert choose(far, [], entries).answer == "legal-test"
+    crowded = [("legal-test", conf(top))] + [(i, conf(top * 0.9 - n * 0.01)) for n, i in enumerate(
+        ["mediation", "naming-a-school", "draft-plan"][: MYTH_WINDOW - 1])] + [("myth-6000", conf(top * 0.8))]
+    assert choose(crowded, [], entries).answer == "legal-test"
+
+
+def test_an_unrelated_myth_close_behind_is_not_answered_instead(entries):
+    top = ANSWER_MIN_CONFIDENCE + 0.2
+    ranking = [("mediation", conf(top)), ("myth-6000", conf(top * 0.9 - ANSWER_MIN_MARGIN))]
+    assert choose(ranking, [], entries).answer == "mediation"
+
+
+def test_opposite_verdicts_close_together_give_the_plain_answer(entries):
+    """"Can mums ask directly, or is that a myth?": "No. That is a myth." would say the opposite of the law."""
+    top = ANSWER_MIN_CONFIDENCE + 0.2
+    ranking = [("myth-only-school", conf(top)), ("true-parents-can", conf(top - ANSWER_MIN_MARGIN - 0.01)),
+               ("who-can-ask", conf(top / 3))]
+    assert choose(ranking, [], entries).answer == "who-can-ask"
+
+
+def test_a_clear_verdict_is_kept(entries):
+    top = ANSWER_MIN_CONFIDENCE + 0.3
+    ranking = [("myth-only-school", conf(top)), ("who-can-ask", conf(top / 3)), ("true-parents-can", conf(top * MYTH_SHARE / 2))]
+    assert choose(ranking, [], entries).answer == "myth-only-school"
+
+
+# --- other services, and strong word matches ---------------------------------------------------------
+
+def test_a_message_about_another_service_is_declined_however_sure_the_classifier(entries):
+    decision = choose([("mediation", 0.95)], [("mediation", LEXICAL_STRONG_SCORE * 2)], entries,
+                      send_terms=False, elsewhere=True)
+    assert decision == Decision(entry_ids=[], clarify=True)
+
+
+def test_another_service_named_beside_a_send_term_is_still_answered(entries):
+    decision = choose([("mediation", 0.95)], [], entries, send_terms=True, elsewhere=True)
+    assert decision.answer == "mediation"
+
+
+def test_a_strong_word_match_without_send_terms_offers_topics_not_a_shrug(entries):
+    tiny = CLARIFY_MIN_CONFIDENCE / 4
+    decision = choose([("mediation", tiny)], [("mediation", LEXICAL_STRONG_SCORE), ("draft-plan", 1.0)], entries,
+                      send_terms=False, words=30)
+    assert decision.entry_ids and decision.entry_ids[0] == "mediation"
+
+
+# --- "where does it say that?" ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "where does it say that", "what section of the act is that", "whats the law that says that",
+    "which bit of the law says that", "can you show me where thats written", "is that in the code",
+    "where does it say that? i want to send it to the school",
+])
+def test_asking_where_the_answer_comes_from_is_recognised(text):
+    assert asks_for_source(text)
+
+
+@pytest.mark.parametrize("text", [
+    "what does the law say about exclusions", "what law covers part time timetables", "what if they say no",
+    "where can i find the local offer", "what is the legal test for an assessment",
+    "my son has been on a part time timetable since september and the school say that the law lets them "
+    "do it for as long as they like, is that right",
+])
+def test_a_new_question_is_not_taken_for_where_does_it_say_that(text):
+    assert not asks_for_source(text)

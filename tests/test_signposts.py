@@ -33,6 +33,10 @@ def content(kb):
     "my 9 year old said he wants to die",
     "he came home with bruises on his arms after being restrained",
     "my son was locked in a room on his own at school",
+    "staff have been restraining her in the corridor most days",
+    "he came home with scratches all over his back and he cannot tell me why",
+    "the TA held him down on the floor to stop him running",
+    "she had a split lip when i picked her up",
 ])
 def test_a_child_at_risk_is_recognised(text):
     assert safeguarding_concern(text)
@@ -44,6 +48,8 @@ def test_a_child_at_risk_is_recognised(text):
     "how long does the council have to decide?",
     "my daughter struggles with reading and spelling",
     "what is a hit rate for ehcp requests",
+    "he came home with a letter about the annual review",
+    "can school put restrictions on what he brings in for lunch",
 ])
 def test_an_ordinary_question_is_not_flagged(text):
     assert not safeguarding_concern(text)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import List, Literal, Optional
+from typing import Any, Dict, List, Literal, Optional
 
 from pydantic import BaseModel, Extra, root_validator, validator
 
@@ -217,6 +217,15 @@ class GlossaryTerm(Strict):
     variants: List[str]
     #: False for everyday words ("the council"): on their own they do not make a message about SEND.
     send_specific: bool = True
+    #: True for words about what other services deal with ("council tax", "school admissions"): a
+    #: message with one and no SEND term is not a SEND question. Such a term is never SEND-specific.
+    elsewhere: bool = False
+
+    @root_validator(skip_on_failure=True)
+    def _elsewhere_is_not_send(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        if values.get("elsewhere") and values.get("send_specific"):
+            raise ValueError(f"'{values.get('label')}': a term for other services ('elsewhere: true') needs 'send_specific: false'")
+        return values
 
     @validator("label")
     def _label(cls, value: str) -> str:
