@@ -14,7 +14,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import answering, enquiry_store
-from bot.handoff import LEAVE_ENQUIRY, asks_to_delete, forget_question
+from bot.handoff import LEAVE_ENQUIRY, asks_about_the_assistant, asks_to_delete, forget_question
 from bot.intents import entry_for
 from bot.dates import FoundDate, find_dates
 from bot.nlp import elsewhere_labels, everyday_labels
@@ -118,8 +118,9 @@ def decide(content: Content, tracker: Tracker, among_entries_only: bool = False)
     # and no lexical match, is probably not about SEND at all.
     send_terms = has_send_terms(tracker)
     words = len((tracker.latest_message.get("text") or "").split())
+    text = tracker.latest_message.get("text") or ""
     return answering.choose(ranking, lexical, content.entries, send_terms=send_terms, words=words,
-                            elsewhere=names_elsewhere(tracker))
+                            elsewhere=names_elsewhere(tracker), claim=answering.checks_a_claim(text))
 
 
 def runner_up_intents(tracker: Tracker) -> List[str]:
@@ -408,6 +409,8 @@ class ActionNotUnderstood(Action):
             # "delete my conversation" is close to its own confirmation: ask, never delete here.
             send(dispatcher, forget_question())
             return []
+        if likely == "bot_challenge" and not asks_about_the_assistant(tracker.latest_message.get("text") or ""):
+            return answer_as_question(dispatcher, tracker, content)
         if likely in HANDOFF_FORMS and "bot_challenge" in runner_up_intents(tracker)[1:2]:
             # "Am I talking to a real person?": close between "are you a person?" and "I want a
             # person". Saying what the assistant is, with the contact, answers both.

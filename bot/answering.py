@@ -39,6 +39,9 @@ ANSWER_MIN_MARGIN = 0.02
 #: and the myth's reply gives the verdict and the same law (the answer is offered as a button).
 MYTH_WINDOW = 3
 MYTH_SHARE = 0.5
+#: ... or this lower share when the message retells or checks a claim ("the senco said...", "is
+#: that true?", "will his plan end at 16?"), which a verdict answers directly.
+MYTH_SHARE_CLAIM = 0.25
 #: How many lexical hits take part in the combined score.
 LEXICAL_CANDIDATES = 10
 #: How many close topics a clarifying question offers.
@@ -151,6 +154,7 @@ def choose(
     send_terms: bool = True,
     words: int = 0,
     elsewhere: bool = False,
+    claim: bool = False,
 ) -> Decision:
     """Decide from the classifier's ranking (entry id, confidence) and the lexical hits (id, score).
 
@@ -181,7 +185,8 @@ def choose(
             pair = [entries[top_id], entries[second_id]]
             chosen = next((e.id for e in pair if e.kind == "myth"), top_id)
         if chosen is not None:
-            chosen = _settle_verdict(_myth_first(chosen, combined, entries), combined, entries)
+            share = MYTH_SHARE_CLAIM if claim else MYTH_SHARE
+            chosen = _settle_verdict(_myth_first(chosen, combined, entries, share), combined, entries)
             return Decision(entry_ids=[chosen], clarify=False, ranking=combined)
     likely = [i for i, score in combined[:CANDIDATES_TO_OFFER] if score >= CLARIFY_MIN_CONFIDENCE]
     if not likely and (send_terms or lexical_top >= LEXICAL_STRONG_SCORE):
@@ -189,7 +194,8 @@ def choose(
     return Decision(entry_ids=likely, clarify=True, ranking=combined)
 
 
-def _myth_first(chosen: str, combined: Sequence[Tuple[str, float]], entries: Dict[str, Entry]) -> str:
+def _myth_first(chosen: str, combined: Sequence[Tuple[str, float]], entries: Dict[str, Entry],
+                share: float = MYTH_SHARE) -> str:
     """The myth to answer instead of the answer `chosen`, if one close behind is about the same thing.
 
     Parents mostly ask about a myth by retelling it ("the senco said...", "will his plan end at
@@ -200,7 +206,7 @@ def _myth_first(chosen: str, combined: Sequence[Tuple[str, float]], entries: Dic
     scores = dict(combined)
     for entry_id, score in combined[:MYTH_WINDOW]:
         entry = entries[entry_id]
-        if entry.kind == "myth" and _related(entry, entries[chosen]) and score >= MYTH_SHARE * scores[chosen]:
+        if entry.kind == "myth" and _related(entry, entries[chosen]) and score >= share * scores[chosen]:
             return entry_id
     return chosen
 
@@ -388,6 +394,23 @@ def nations_reply(nations: Sequence[Signpost]) -> Reply:
     for nation in nations:
         lines.append(f"- {nation.name}: " + "; ".join(_link_line(link) for link in nation.links))
     return Reply(kind="nation", text="\n".join(lines), signpost="other-nation")
+
+
+#: A message that retells what someone said, or asks whether something is so: a verdict ("No.
+#: That is a myth.") answers it directly. Generic words of reporting and checking, not any myth's
+#: own words.
+CLAIM_CHECK = re.compile(
+    r"\b(?:said|says|saying|say that|told|tells|telling|reckons?|apparently|heard|claims?|claimed|according to|"
+    r"keeps? (?:on )?(?:saying|telling)|insists?|mate|friend|true|right\?|correct|myth|really|realy|surely|"
+    r"is that (?:so|the case|allowed|legal|a (?:rule|thing))|can they (?:say|do) that|am i right|true or false)\b"
+    r"|^\s*(?:is|are|does|do|can|will|must|has|have|would|could|should|shall)\b",
+    re.I,
+)
+
+
+def checks_a_claim(text: str) -> bool:
+    """Whether the message retells a claim or asks whether something is so (see CLAIM_CHECK)."""
+    return bool(CLAIM_CHECK.search(text or ""))
 
 
 #: "Where does it say that?" in the ways parents put it. Only asked of a topic under discussion, so

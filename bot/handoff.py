@@ -210,6 +210,18 @@ def asks_to_delete(text: str) -> bool:
     return bool(DELETION_WORDS.search(text or ""))
 
 
+#: Words a question about the assistant itself ("am I talking to a real person?") cannot do
+#: without. An unsure lean towards "are you a bot?" for a message with none of them ("we're
+#: waiting to hear about a plan") is a guess, not a question about the assistant.
+ABOUT_THE_ASSISTANT = re.compile(
+    r"\b(?:bot|robot|chat ?bot|human|person|people|real|computer|ai|machine|automated|program|someone|"
+    r"somebody|anyone|are you|who are you|what are you|talking to)\b", re.I)
+
+
+def asks_about_the_assistant(text: str) -> bool:
+    return bool(ABOUT_THE_ASSISTANT.search(text or ""))
+
+
 def forget_question() -> Reply:
     text = ("Do you want me to delete this conversation? This also deletes any message you left for "
             "SENDIASS in it. It cannot be undone.")

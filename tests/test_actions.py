@@ -347,3 +347,17 @@ def test_after_safeguarding_signposting_a_parent_is_not_told_sorry_i_cant_help(a
     assert [r["kind"] for r in replies] == ["safeguarding", "contact"]
     assert replies[0]["text"].startswith("If a child is in immediate danger, call 999 now.")
     assert "can't help" not in replies[1]["text"] and HALTON_PHONE in replies[1]["text"]
+
+
+def test_an_unsure_guess_at_are_you_a_bot_without_a_word_about_it_is_answered_as_a_question(actions):
+    t = tracker("the council finished assessing him and we are waiting to hear about an ehc plan",
+                [("nlu_fallback", 0.3), ("bot_challenge", 0.2), ("q_ehc_decision_to_issue", 0.15)])
+    reply, _ = run(actions.ActionNotUnderstood(), with_entities(t, "EHC_PLAN"))
+    assert "computer program" not in reply["text"]
+    assert reply["kind"] in ("answer", "clarify")
+
+
+def test_an_unsure_am_i_talking_to_a_person_still_gets_the_bot_answer(actions):
+    dispatcher = CollectingDispatcher()
+    actions.ActionNotUnderstood().run(dispatcher, tracker("is this a real person", [("nlu_fallback", 0.3), ("bot_challenge", 0.25)]), {})
+    assert dispatcher.messages[0].get("response") == "utter_bot_challenge"
