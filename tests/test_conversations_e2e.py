@@ -118,3 +118,40 @@ def test_council_tax_is_not_answered_with_a_paragraph(assistant):
     assert reply[0]["kind"] == "out_of_scope"
     assert all(not m["citations"] for m in reply)
     assert HALTON_PHONE in reply[0]["text"]
+
+
+@pytest.mark.parametrize("text", [
+    "do we qualify for free school meals, my son is in year 3",
+    "how do I apply for a reception place for my daughter",
+])
+def test_other_services_school_parents_ask_about_get_contact_your_council_not_a_paragraph(assistant, text):
+    reply = conversation(assistant)(text)
+    assert reply[0]["kind"] == "out_of_scope"
+    assert "please contact your council directly" in reply[0]["text"]
+    assert all(not m["citations"] for m in reply)
+
+
+def test_which_part_of_the_act_says_that_gives_the_last_answers_law(assistant, kb):
+    say = conversation(assistant)
+    assert say("what is the legal test for an EHC needs assessment")[0]["entry_id"] == "ehc-legal-test"
+    source = say("which part of the act says that?")
+    assert source[0]["kind"] == "source" and source[0]["entry_id"] == "ehc-legal-test"
+    assert "Children and Families Act 2014, section 36(8)" in [c["label"] for c in source[0]["citations"]]
+
+
+def test_a_retold_myth_gets_the_verdict(assistant):
+    reply = conversation(assistant)("my neighbour reckons ehcps stop when they turn 16, is that true")
+    assert reply[0]["entry_id"] == "myth-plan-ends-at-16"
+    assert reply[0]["text"].startswith("No. That is a myth.")
+
+
+def test_a_parent_asking_whether_they_can_ask_is_never_told_no(assistant):
+    reply = conversation(assistant)("can parents ask for an EHC needs assessment directly or is that a myth?")
+    assert not reply[0]["text"].startswith("No.")
+    assert reply[0]["entry_id"] in {"ehc-request-who-can-ask", "true-parents-can-request"}
+
+
+def test_restraint_with_injuries_is_signposted_first_and_never_turned_away(assistant):
+    reply = conversation(assistant)("the school keep restraining my daughter and she has bruises on her arms")
+    assert reply[0]["signpost"] == "safeguarding"
+    assert all("can't help" not in m["text"] for m in reply)
