@@ -32,16 +32,20 @@ LEXICAL_STRONG_SCORE = 8.0
 LEXICAL_OFF_TOPIC_SCORE = 4.0
 #: Answer when the chosen entry's combined score is at least this ...
 ANSWER_MIN_CONFIDENCE = 0.1
-#: ... and at least this far ahead of the runner-up (unless the two are related entries).
-ANSWER_MIN_MARGIN = 0.02
-#: A myth within the top MYTH_WINDOW entries, related to the best entry and scoring at least
-#: MYTH_SHARE of it, is answered instead: the parent is most likely checking what they were told,
-#: and the myth's reply gives the verdict and the same law (the answer is offered as a button).
+#: ... and at least this far ahead of the runner-up (unless the two are related entries) ...
+ANSWER_MIN_MARGIN = 0.01
+#: ... or this far, when the best is a myth or true statement: a wrong "No. That is a myth." tells
+#: a parent the opposite of the law, so a verdict needs a clearer lead than a plain answer.
+VERDICT_MIN_MARGIN = 0.02
+#: When the message retells or checks a claim ("the senco said...", "is that true?", "will his
+#: plan end at 16?"), a myth within the top MYTH_WINDOW entries, related to the best entry and
+#: scoring at least MYTH_SHARE of it, is answered instead: its reply gives the verdict and the same
+#: law (the answer is offered as a button). A plain "what/how" question keeps the plain answer.
 MYTH_WINDOW = 3
-MYTH_SHARE = 0.5
-#: ... or this lower share when the message retells or checks a claim ("the senco said...", "is
-#: that true?", "will his plan end at 16?"), which a verdict answers directly.
-MYTH_SHARE_CLAIM = 0.25
+MYTH_SHARE = 0.1
+#: A myth and a true statement on the same point "compete" when the second scores at least this
+#: share of the first (then the plain answer is given: see _settle_verdict).
+RIVAL_VERDICT_SHARE = 0.5
 #: How many lexical hits take part in the combined score.
 LEXICAL_CANDIDATES = 10
 #: How many close topics a clarifying question offers.
@@ -179,14 +183,16 @@ def choose(
     second_id, second = combined[1] if len(combined) > 1 else ("", 0.0)
     if top >= ANSWER_MIN_CONFIDENCE:
         chosen = None
-        if top - second >= ANSWER_MIN_MARGIN:
+        margin = VERDICT_MIN_MARGIN if entries[top_id].kind == "myth" else ANSWER_MIN_MARGIN
+        if top - second >= margin:
             chosen = top_id
         elif second_id and _related(entries[top_id], entries[second_id]):
             pair = [entries[top_id], entries[second_id]]
             chosen = next((e.id for e in pair if e.kind == "myth"), top_id)
         if chosen is not None:
-            share = MYTH_SHARE_CLAIM if claim else MYTH_SHARE
-            chosen = _settle_verdict(_myth_first(chosen, combined, entries, share), combined, entries)
+            if claim:
+                chosen = _myth_first(chosen, combined, entries)
+            chosen = _settle_verdict(chosen, combined, entries)
             return Decision(entry_ids=[chosen], clarify=False, ranking=combined)
     likely = [i for i, score in combined[:CANDIDATES_TO_OFFER] if score >= CLARIFY_MIN_CONFIDENCE]
     if not likely and (send_terms or lexical_top >= LEXICAL_STRONG_SCORE):
@@ -194,8 +200,7 @@ def choose(
     return Decision(entry_ids=likely, clarify=True, ranking=combined)
 
 
-def _myth_first(chosen: str, combined: Sequence[Tuple[str, float]], entries: Dict[str, Entry],
-                share: float = MYTH_SHARE) -> str:
+def _myth_first(chosen: str, combined: Sequence[Tuple[str, float]], entries: Dict[str, Entry]) -> str:
     """The myth to answer instead of the answer `chosen`, if one close behind is about the same thing.
 
     Parents mostly ask about a myth by retelling it ("the senco said...", "will his plan end at
@@ -206,7 +211,7 @@ def _myth_first(chosen: str, combined: Sequence[Tuple[str, float]], entries: Dic
     scores = dict(combined)
     for entry_id, score in combined[:MYTH_WINDOW]:
         entry = entries[entry_id]
-        if entry.kind == "myth" and _related(entry, entries[chosen]) and score >= share * scores[chosen]:
+        if entry.kind == "myth" and _related(entry, entries[chosen]) and score >= MYTH_SHARE * scores[chosen]:
             return entry_id
     return chosen
 
@@ -225,7 +230,7 @@ def _settle_verdict(chosen: str, combined: Sequence[Tuple[str, float]], entries:
     for rival_id, score in combined[:MYTH_WINDOW]:
         rival = entries[rival_id]
         if (rival.kind == "myth" and rival.verdict != entry.verdict and _related(entry, rival)
-                and score >= MYTH_SHARE * scores[chosen]):
+                and score >= RIVAL_VERDICT_SHARE * scores[chosen]):
             shared = [i for i in entry.related if i in rival.related and entries.get(i) is not None]
             if shared:
                 return max(shared, key=lambda i: scores.get(i, 0.0))

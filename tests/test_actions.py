@@ -149,7 +149,7 @@ def test_off_topic_looking_message_without_send_words_is_not_guessed_at(actions)
 
 def test_two_unrelated_close_low_entries_ask_which_is_closest(actions):
     text = "what about that thing they mentioned"
-    ranking = [("q_mediation", 0.35), ("q_ehc_naming_a_school", 0.33)]
+    ranking = [("q_mediation", 0.35), ("q_ehc_naming_a_school", 0.345)]  # closer than the margin
     # Precondition: the lexical search does not confirm either candidate.
     content = actions._repository.current()
     hits = [entry_id for entry_id, _ in actions.lexical_index(content).search(text, k=3)]

@@ -22,11 +22,14 @@ from bot.answering import (
     LONG_MESSAGE_WORDS,
     MYTH_SHARE,
     MYTH_WINDOW,
+    RIVAL_VERDICT_SHARE,
+    VERDICT_MIN_MARGIN,
     SHORT_MESSAGE_WORDS,
     Decision,
     choose,
     combined_ranking,
     asks_for_source,
+    checks_a_claim,
     lexical_weight,
 )
 from bot.knowledge.store import Entry
@@ -136,7 +139,7 @@ def test_within_the_margin_related_pair_answers_the_myth(entries, order):
 def test_relation_counts_when_listed_on_one_side_only(entries):
     entries["legal-test"].related = []  # only the myth lists the answer now
     top = ANSWER_MIN_CONFIDENCE + 0.05
-    decision = choose([("legal-test", conf(top)), ("myth-6000", conf(top - 0.01))], [], entries)
+    decision = choose([("legal-test", conf(top)), ("myth-6000", conf(top - ANSWER_MIN_MARGIN / 2))], [], entries)
     assert decision.answer == "myth-6000"
 
 
@@ -207,39 +210,67 @@ def test_candidates_are_at_most_the_offer_limit_and_above_the_bar(entries):
 
 # --- myths: what the parent heard, and never the wrong verdict -------------------------------------
 
-def test_a_related_myth_close_behind_the_answer_is_answered_instead(entries):
+def test_a_retold_claim_gets_the_related_myth_close_behind_the_answer(entries):
     top = ANSWER_MIN_CONFIDENCE + 0.2
     ranking = [("legal-test", conf(top)), ("mediation", conf(top * 0.6)), ("myth-6000", conf(top * MYTH_SHARE + 0.01))]
-    assert choose(ranking, [], entries).answer == "myth-6000"
+    assert choose(ranking, [], entries, claim=True).answer == "myth-6000"
 
 
-def test_a_related_myth_far_behind_or_outside_the_window_is_not(entries):
+def test_a_plain_question_keeps_the_plain_answer(entries):
     top = ANSWER_MIN_CONFIDENCE + 0.2
-    far = [("legal-test", conf(top)), ("myth-6000", conf(top * MYTH_SHARE - 0.01))]
-    assert choose(far, [], entries).answer == "legal-test"
-    crowded = [("legal-test", conf(top))] + [(i, conf(top * 0.9 - n * 0.01)) for n, i in enumerate(
-        ["mediation", "naming-a-school", "draft-plan"][: MYTH_WINDOW - 1])] + [("myth-6000", conf(top * 0.8))]
-    assert choose(crowded, [], entries).answer == "legal-test"
+    ranking = [("legal-test", conf(top)), ("mediation", conf(top * 0.6)), ("myth-6000", conf(top * 0.5))]
+    assert choose(ranking, [], entries, claim=False).answer == "legal-test"
+
+
+def test_a_related_myth_far_behind_or_outside_the_window_is_not_answered_instead(entries):
+    top = ANSWER_MIN_CONFIDENCE + 0.2
+    far = [("legal-test", conf(top)), ("myth-6000", conf(top * MYTH_SHARE * 0.5))]
+    assert choose(far, [], entries, claim=True).answer == "legal-test"
+    crowded = [("legal-test", conf(top))] + [(i, conf(top * 0.9 - n * 0.02)) for n, i in enumerate(
+        ["mediation", "naming-a-school", "draft-plan"][: MYTH_WINDOW - 1])] + [("myth-6000", conf(top * 0.5))]
+    assert choose(crowded, [], entries, claim=True).answer == "legal-test"
 
 
 def test_an_unrelated_myth_close_behind_is_not_answered_instead(entries):
     top = ANSWER_MIN_CONFIDENCE + 0.2
-    ranking = [("mediation", conf(top)), ("myth-6000", conf(top * 0.9 - ANSWER_MIN_MARGIN))]
-    assert choose(ranking, [], entries).answer == "mediation"
+    ranking = [("mediation", conf(top)), ("myth-6000", conf(top - VERDICT_MIN_MARGIN - 0.01))]
+    assert choose(ranking, [], entries, claim=True).answer == "mediation"
+
+
+def test_a_verdict_needs_a_clearer_lead_than_a_plain_answer(entries):
+    top = ANSWER_MIN_CONFIDENCE + 0.2
+    between = (ANSWER_MIN_MARGIN + VERDICT_MIN_MARGIN) / 2
+    plain = [("mediation", conf(top)), ("draft-plan", conf(top - between))]
+    assert choose(plain, [], entries).answer == "mediation"
+    verdict = [("myth-6000", conf(top)), ("draft-plan", conf(top - between))]
+    decision = choose(verdict, [], entries)
+    assert decision.answer is None and decision.entry_ids[:2] == ["myth-6000", "draft-plan"]
 
 
 def test_opposite_verdicts_close_together_give_the_plain_answer(entries):
     """"Can mums ask directly, or is that a myth?": "No. That is a myth." would say the opposite of the law."""
     top = ANSWER_MIN_CONFIDENCE + 0.2
-    ranking = [("myth-only-school", conf(top)), ("true-parents-can", conf(top - ANSWER_MIN_MARGIN - 0.01)),
-               ("who-can-ask", conf(top / 3))]
+    ranking = [("myth-only-school", conf(top)), ("true-parents-can", conf(top * RIVAL_VERDICT_SHARE + 0.01)),
+               ("who-can-ask", conf(top / 4))]
     assert choose(ranking, [], entries).answer == "who-can-ask"
 
 
 def test_a_clear_verdict_is_kept(entries):
     top = ANSWER_MIN_CONFIDENCE + 0.3
-    ranking = [("myth-only-school", conf(top)), ("who-can-ask", conf(top / 3)), ("true-parents-can", conf(top * MYTH_SHARE / 2))]
+    ranking = [("myth-only-school", conf(top)), ("who-can-ask", conf(top / 3)),
+               ("true-parents-can", conf(top * RIVAL_VERDICT_SHARE / 2))]
     assert choose(ranking, [], entries).answer == "myth-only-school"
+
+
+@pytest.mark.parametrize("text, claim", [
+    ("the senco said plans stop at 16", True),
+    ("is it true the school has to spend 6k first", True),
+    ("will his plan end when he leaves school", True),
+    ("what support can she get at college", False),
+    ("how do i ask for an assessment", False),
+])
+def test_a_retold_or_checked_claim_is_recognised(text, claim):
+    assert checks_a_claim(text) is claim
 
 
 # --- other services, and strong word matches ---------------------------------------------------------
