@@ -116,10 +116,8 @@ def decide(content: Content, tracker: Tracker, among_entries_only: bool = False)
         ranking = [(i, c / total) for i, c in ranking]
     # The glossary's EntityRuler marks SEND terms (EHC_PLAN, SENCO, ...): a message with none,
     # and no lexical match, is probably not about SEND at all.
-    send_terms = has_send_terms(tracker)
-    words = len((tracker.latest_message.get("text") or "").split())
     text = tracker.latest_message.get("text") or ""
-    return answering.choose(ranking, lexical, content.entries, send_terms=send_terms, words=words,
+    return answering.choose(ranking, lexical, content.entries, send_terms=has_send_terms(tracker), words=len(text.split()),
                             elsewhere=names_elsewhere(tracker), claim=answering.checks_a_claim(text))
 
 
