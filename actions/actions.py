@@ -77,6 +77,12 @@ def answer_source_request(dispatcher: CollectingDispatcher, tracker: Tracker, co
     return True
 
 
+def handled_first(dispatcher: CollectingDispatcher, tracker: Tracker, content: Content, service: Optional[Service]) -> bool:
+    """What is dealt with before any decision: the signposts, then "where does it say that?" about
+    the open topic. True if nothing else should be sent."""
+    return signpost_first(dispatcher, tracker, content, service) or answer_source_request(dispatcher, tracker, content)
+
+
 def entry_ranking(tracker: Tracker) -> List[Tuple[str, float]]:
     """The classifier's ranking of knowledge entries for the latest message: (entry id, confidence)."""
     ranking = []
@@ -198,7 +204,7 @@ def answer_decision(
         events: List[EventType] = [SlotSet("current_topic", entry.id)]
     else:
         candidates = [content.entries[i] for i in decision.entry_ids]
-        if not candidates and names_elsewhere(tracker) and not has_send_terms(tracker):
+        if not candidates and decision.other_service:
             # "Is my son entitled to free school meals?": say whose job it is, not "I didn't understand".
             reply = answering.out_of_scope_reply(service, national)
         else:
@@ -207,7 +213,7 @@ def answer_decision(
         # (follow-ups mostly depend on the topic, which close candidates share).
         events = [SlotSet("current_topic", candidates[0].id)] if candidates else []
     reply.candidates = ranked_candidates(decision)
-    if reply.kind in ("not_understood", "out_of_scope"):
+    if reply.kind in answering.DECLINE_KINDS:
         send_decline(dispatcher, reply, service, national)
     else:
         send(dispatcher, reply)
@@ -337,7 +343,7 @@ class ActionAnswer(Action):
             # A button asked for this entry by name (a button for a withdrawn entry falls through).
             decision = answering.Decision(entry_ids=[ranking[0][0]], clarify=False, ranking=ranking)
         else:
-            if signpost_first(dispatcher, tracker, content, service) or answer_source_request(dispatcher, tracker, content):
+            if handled_first(dispatcher, tracker, content, service):
                 return []
             decision = decide(content, tracker)
         return reply_to(dispatcher, tracker, decision, content, service, national)
@@ -373,7 +379,7 @@ class ActionOutOfScope(Action):
             # "14/05" after a deadline answer looks like nothing the classifier knows: it is the date.
             return answer_as_question(dispatcher, tracker, content)
         service, national = local_service(content, tracker), answering.national_services(content)
-        if signpost_first(dispatcher, tracker, content, service) or answer_source_request(dispatcher, tracker, content):
+        if handled_first(dispatcher, tracker, content, service):
             return []
         decision = None
         if has_send_terms(tracker):
@@ -397,7 +403,7 @@ class ActionNotUnderstood(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         content = _repository.current()
         service, national = local_service(content, tracker), answering.national_services(content)
-        if signpost_first(dispatcher, tracker, content, service) or answer_source_request(dispatcher, tracker, content):
+        if handled_first(dispatcher, tracker, content, service):
             return []
         likely = runner_up_intent(tracker)
         if likely in FOLLOW_UP_KINDS and tracker.get_slot("current_topic"):

@@ -59,6 +59,8 @@ OFF_TOPIC_OVERRIDE_CONFIDENCE = 0.6
 LOW_CONFIDENCE_ANSWER = 0.3
 
 TALK_TO_A_PERSON = {"title": "Talk to a person", "payload": "/ask_for_person"}
+#: The kinds of reply that decline a message (no answer and no topics offered).
+DECLINE_KINDS = frozenset({"out_of_scope", "not_understood"})
 
 
 def entry_button(entry: Entry) -> Dict[str, str]:
@@ -108,6 +110,9 @@ class Decision:
 
     entry_ids: List[str]
     clarify: bool
+    #: Declined because the message is about what another service deals with (`elsewhere`), so
+    #: the reply says "contact your council" rather than "I didn't understand".
+    other_service: bool = False
     #: The combined ranking (entry id, score) the decision was made from, best first.
     ranking: List[Tuple[str, float]] = field(default_factory=list, compare=False)
 
@@ -173,7 +178,7 @@ def choose(
     """
     combined = combined_ranking(ranking, lexical, entries, words)
     if not combined or (elsewhere and not send_terms):
-        return Decision(entry_ids=[], clarify=True, ranking=combined)
+        return Decision(entry_ids=[], clarify=True, ranking=combined, other_service=elsewhere and not send_terms)
     classifier_top = max((c for i, c in ranking if i in entries), default=0.0)
     lexical_top = max((s for i, s in lexical if i in entries), default=0.0)
     off_topic = not send_terms and lexical_top < LEXICAL_OFF_TOPIC_SCORE and classifier_top < OFF_TOPIC_OVERRIDE_CONFIDENCE

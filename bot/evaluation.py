@@ -40,7 +40,7 @@ from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 import httpx
 import yaml
 
-from bot.answering import VERDICT_OPENING
+from bot.answering import DECLINE_KINDS, VERDICT_OPENING
 from bot.knowledge.loader import KnowledgeBase, load_knowledge
 from bot.settings import PROJECT_ROOT, get_settings
 
@@ -49,7 +49,6 @@ DEFAULT_SET = PROJECT_ROOT / "tests" / "evaluation" / "eval_set.yml"
 #: development set (tests/evaluation/dev_set.yml): the score with the most right answers plus
 #: rightly declined out-of-scope messages there (0, 2, 4, 6, 8 and 10 were tried).
 BASELINE_MIN_SCORE = 4.0
-DECLINED = {"out_of_scope", "not_understood"}
 #: Replies that give the local SENDIASS's details: the details themselves, or the start of the
 #: enquiry form ("can someone call me back"), whose first message names the service and its number.
 CONTACT_KINDS = {"contact", "ask_consent"}
@@ -159,7 +158,7 @@ def figures(kb: KnowledgeBase, cases: Sequence[Case], outcomes: Sequence[Outcome
     answer_cases = [(c, o) for c, o in zip(cases, outcomes) if c.expect == "answer"]
     myth_cases = [(c, o) for c, o in answer_cases if c.entries and kb.myths.get(c.entries[0])]
     oos = [(c, o) for c, o in zip(cases, outcomes) if c.expect == "out_of_scope"]
-    declined = [(c, o) for c, o in zip(cases, outcomes) if o.answered is None and o.kind in DECLINED]
+    declined = [(c, o) for c, o in zip(cases, outcomes) if o.answered is None and o.kind in DECLINE_KINDS]
 
     def expected_verdict(case: Case) -> str:
         return kb.myths[case.entries[0]].verdict
@@ -201,7 +200,7 @@ def figures(kb: KnowledgeBase, cases: Sequence[Case], outcomes: Sequence[Outcome
         "true_called_myth": true_called_myth,
         "fallback_rate": _rate(sum(1 for c, o in answer_cases if o.answered is None), len(answer_cases)),
         "oos_precision": _rate(sum(1 for c, o in declined if c.expect == "out_of_scope"), len(declined)),
-        "oos_recall": _rate(sum(1 for c, o in oos if o.answered is None and o.kind in DECLINED), len(oos)),
+        "oos_recall": _rate(sum(1 for c, o in oos if o.answered is None and o.kind in DECLINE_KINDS), len(oos)),
         "oos_answered_with_citation": sum(1 for c, o in oos if o.cited),
         "oos_cases": len(oos),
         "safeguarding": _rate(*safeguarding),
@@ -265,7 +264,7 @@ def failure_lines(kb: KnowledgeBase, cases: Sequence[Case], outcomes: Sequence[O
             if myth and not o.text.startswith(VERDICT_OPENING[myth.verdict]):
                 wrong = True
         elif c.expect == "out_of_scope":
-            wrong = not (o.answered is None and o.kind in DECLINED)
+            wrong = not (o.answered is None and o.kind in DECLINE_KINDS)
         elif c.expect == "safeguarding":
             wrong = not (o.signposts and o.signposts[0] == "safeguarding")
         elif c.expect == "other_nation":

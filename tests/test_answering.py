@@ -278,12 +278,12 @@ def test_a_retold_or_checked_claim_is_recognised(text, claim):
 def test_a_message_about_another_service_is_declined_however_sure_the_classifier(entries):
     decision = choose([("mediation", 0.95)], [("mediation", LEXICAL_STRONG_SCORE * 2)], entries,
                       send_terms=False, elsewhere=True)
-    assert decision == Decision(entry_ids=[], clarify=True)
+    assert decision == Decision(entry_ids=[], clarify=True, other_service=True)
 
 
 def test_another_service_named_beside_a_send_term_is_still_answered(entries):
     decision = choose([("mediation", 0.95)], [], entries, send_terms=True, elsewhere=True)
-    assert decision.answer == "mediation"
+    assert decision.answer == "mediation" and decision.other_service is False
 
 
 def test_a_strong_word_match_without_send_terms_offers_topics_not_a_shrug(entries):
