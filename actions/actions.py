@@ -6,6 +6,7 @@ its citations travel together through Rasa's REST channel to the gateway.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date
 from typing import Any, Dict, List, NamedTuple, Optional, Text, Tuple
 
@@ -77,10 +78,26 @@ def answer_source_request(dispatcher: CollectingDispatcher, tracker: Tracker, co
     return True
 
 
-def handled_first(dispatcher: CollectingDispatcher, tracker: Tracker, content: Content, service: Optional[Service]) -> bool:
-    """What is dealt with before any decision: the signposts, then "where does it say that?" about
-    the open topic. True if nothing else should be sent."""
-    return signpost_first(dispatcher, tracker, content, service) or answer_source_request(dispatcher, tracker, content)
+def follow_up_by_wording(dispatcher: CollectingDispatcher, tracker: Tracker, content: Content) -> Optional[List[EventType]]:
+    """Answer "how long have I got?" or "what if they say no?" about the topic under discussion
+    when the message says nothing else (no SEND term, a few words), whatever the classifier made
+    of it. None if the message is not such a follow-up."""
+    text = tracker.latest_message.get("text") or ""
+    if not tracker.get_slot("current_topic") or text.startswith("/") or has_send_terms(tracker):
+        return None
+    kind = answering.follow_up_by_wording(text)
+    return follow_up(dispatcher, tracker, content, kind) if kind else None
+
+
+def handled_first(
+    dispatcher: CollectingDispatcher, tracker: Tracker, content: Content, service: Optional[Service]
+) -> Optional[List[EventType]]:
+    """What is dealt with before any decision: the signposts, then "where does it say that?",
+    "how long?" and "what if they say no?" about the open topic. The events to return if it was
+    dealt with (nothing else should be sent), else None."""
+    if signpost_first(dispatcher, tracker, content, service) or answer_source_request(dispatcher, tracker, content):
+        return []
+    return follow_up_by_wording(dispatcher, tracker, content)
 
 
 def entry_ranking(tracker: Tracker) -> List[Tuple[str, float]]:
@@ -124,7 +141,8 @@ def decide(content: Content, tracker: Tracker, among_entries_only: bool = False)
     # and no lexical match, is probably not about SEND at all.
     text = tracker.latest_message.get("text") or ""
     return answering.choose(ranking, lexical, content.entries, send_terms=has_send_terms(tracker), words=len(text.split()),
-                            elsewhere=names_elsewhere(tracker), claim=answering.checks_a_claim(text))
+                            elsewhere=names_elsewhere(tracker), claim=answering.checks_a_claim(text),
+                            stated=answering.stated_claims(text, content.entries))
 
 
 def runner_up_intents(tracker: Tracker) -> List[str]:
@@ -343,8 +361,9 @@ class ActionAnswer(Action):
             # A button asked for this entry by name (a button for a withdrawn entry falls through).
             decision = answering.Decision(entry_ids=[ranking[0][0]], clarify=False, ranking=ranking)
         else:
-            if handled_first(dispatcher, tracker, content, service):
-                return []
+            handled = handled_first(dispatcher, tracker, content, service)
+            if handled is not None:
+                return handled
             decision = decide(content, tracker)
         return reply_to(dispatcher, tracker, decision, content, service, national)
 
@@ -379,10 +398,12 @@ class ActionOutOfScope(Action):
             # "14/05" after a deadline answer looks like nothing the classifier knows: it is the date.
             return answer_as_question(dispatcher, tracker, content)
         service, national = local_service(content, tracker), answering.national_services(content)
-        if handled_first(dispatcher, tracker, content, service):
-            return []
+        handled = handled_first(dispatcher, tracker, content, service)
+        if handled is not None:
+            return handled
         decision = None
-        if has_send_terms(tracker):
+        text = tracker.latest_message.get("text") or ""
+        if has_send_terms(tracker) and not re.search(r"\bengland\b", text, re.I):
             # "Out of scope" but with SEND words in it: answer only if the knowledge base clearly
             # has the answer; otherwise say so, as the classifier did.
             decision = decide(content, tracker)
@@ -403,8 +424,9 @@ class ActionNotUnderstood(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         content = _repository.current()
         service, national = local_service(content, tracker), answering.national_services(content)
-        if handled_first(dispatcher, tracker, content, service):
-            return []
+        handled = handled_first(dispatcher, tracker, content, service)
+        if handled is not None:
+            return handled
         likely = runner_up_intent(tracker)
         if likely in FOLLOW_UP_KINDS and tracker.get_slot("current_topic"):
             # An unsure "what if they say no?" in the middle of a topic: a follow-up after all.
@@ -454,9 +476,16 @@ class ActionOtherNation(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         content = _repository.current()
-        if not signpost_first(dispatcher, tracker, content, local_service(content, tracker)):
-            # Outside England, but no place we know was named: every nation's note.
-            send(dispatcher, answering.nations_reply(content.nations))  # type: ignore[arg-type]
+        if signpost_first(dispatcher, tracker, content, local_service(content, tracker)):
+            return []
+        text = tracker.latest_message.get("text") or ""
+        if has_send_terms(tracker) and not re.search(r"\bengland\b", text, re.I):
+            # No place outside England named, and a SEND question asked ("we live in Halton, can
+            # I ask for an EHC needs assessment?"): the classifier's lean to "other nation" is a
+            # guess, and the question is what the parent wants answered.
+            return answer_as_question(dispatcher, tracker, content, among_entries_only=True)
+        # Outside England, but no place we know was named: every nation's note.
+        send(dispatcher, answering.nations_reply(content.nations))  # type: ignore[arg-type]
         return []
 
 

@@ -14,7 +14,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import _repository, local_service, send
+from actions.actions import ActionNotUnderstood, _repository, local_service, send
 from bot import answering, enquiry_store, handoff
 from bot.intents import entry_for
 from bot.knowledge.store import Content, Entry, Service
@@ -307,6 +307,12 @@ class ActionForgetConfirm(Action):
         return "action_forget_confirm"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        if not text.startswith("/") and not handoff.asks_to_delete(text):
+            # The classifier chose "forget me" for a message with no word about deleting
+            # ("blorp wibble 943..."): it was not understood, and "delete this conversation?"
+            # would alarm rather than help.
+            return ActionNotUnderstood().run(dispatcher, tracker, domain)
         send(dispatcher, handoff.forget_question())
         return []
 

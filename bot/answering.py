@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import AbstractSet, Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from bot.intents import button_payload
 from bot.knowledge.store import Content, Entry, Service, Signpost
@@ -46,14 +46,21 @@ MYTH_SHARE = 0.1
 #: A myth and a true statement on the same point "compete" when the second scores at least this
 #: share of the first (then the plain answer is given: see _settle_verdict).
 RIVAL_VERDICT_SHARE = 0.5
+#: A claim with an opposite in the knowledge base ("only schools can ask" / "parents can ask") is
+#: looked for this far down the ranking; when the message states one of the two in so many words
+#: (its claim_pattern), that verdict is answered (see _stated_verdict).
+STATED_CLAIM_WINDOW = 5
 #: How many lexical hits take part in the combined score.
 LEXICAL_CANDIDATES = 10
 #: How many close topics a clarifying question offers.
 CANDIDATES_TO_OFFER = 3
 #: Offer an entry as a button only if its combined score is at least this.
 CLARIFY_MIN_CONFIDENCE = 0.1
-#: An off-topic looking message is still answered if the classifier alone is this sure.
-OFF_TOPIC_OVERRIDE_CONFIDENCE = 0.6
+#: An off-topic looking message is still answered if the classifier alone is this sure. (The
+#: logistic regression classifier is often 0.7 sure of something for a message about nothing it
+#: knows, such as "whats 3/4 + 2/5" for the £6,000 entry; 0.8 and above cost nothing on the
+#: development set.)
+OFF_TOPIC_OVERRIDE_CONFIDENCE = 0.9
 #: An answer whose combined score is below this is logged for the content editors as "answered
 #: with low confidence" (staff area, Unanswered questions). Not a calibrated threshold: a review aid.
 LOW_CONFIDENCE_ANSWER = 0.3
@@ -164,8 +171,12 @@ def choose(
     words: int = 0,
     elsewhere: bool = False,
     claim: bool = False,
+    stated: AbstractSet[str] = frozenset(),
 ) -> Decision:
     """Decide from the classifier's ranking (entry id, confidence) and the lexical hits (id, score).
+
+    `claim`: the message retells or checks a claim; `stated`: the entries whose claim it states in
+    so many words (stated_claims). Together they settle which of two opposite verdicts to give.
 
     Answer when the combined score of the best entry clears the bar and its margin over the
     runner-up (or the two are near-duplicates: related entries, where either answer is right and a
@@ -176,6 +187,23 @@ def choose(
     would be wrong there. A message with SEND words in it, or a strong word match, gets the
     closest topics offered rather than "I did not understand": a button is more use than a shrug.
     """
+    decision = _choose_by_score(ranking, lexical, entries, send_terms, words, elsewhere, claim)
+    verdict = _stated_verdict(decision, entries, stated) if claim else None
+    if verdict is not None:
+        return Decision(entry_ids=[verdict], clarify=False, ranking=decision.ranking)
+    return decision
+
+
+def _choose_by_score(
+    ranking: Sequence[Tuple[str, float]],
+    lexical: Sequence[Tuple[str, float]],
+    entries: Dict[str, Entry],
+    send_terms: bool,
+    words: int,
+    elsewhere: bool,
+    claim: bool,
+) -> Decision:
+    """choose() from the scores alone (see there)."""
     combined = combined_ranking(ranking, lexical, entries, words)
     if not combined or (elsewhere and not send_terms):
         return Decision(entry_ids=[], clarify=True, ranking=combined, other_service=elsewhere and not send_terms)
@@ -200,6 +228,12 @@ def choose(
             chosen = _settle_verdict(chosen, combined, entries)
             return Decision(entry_ids=[chosen], clarify=False, ranking=combined)
     likely = [i for i, score in combined[:CANDIDATES_TO_OFFER] if score >= CLARIFY_MIN_CONFIDENCE]
+    if len(likely) == 1 and top >= ANSWER_MIN_CONFIDENCE:
+        # "Which of these is closest?" with one topic to choose from asks nothing: the runner-up
+        # is too weak to offer, so the best entry is answered (the margin guards against a close
+        # second, and there is none worth showing).
+        chosen = _myth_first(top_id, combined, entries) if claim else top_id
+        return Decision(entry_ids=[_settle_verdict(chosen, combined, entries)], clarify=False, ranking=combined)
     if not likely and (send_terms or lexical_top >= LEXICAL_STRONG_SCORE):
         likely = [i for i, score in combined[:CANDIDATES_TO_OFFER] if score > 0]
     return Decision(entry_ids=likely, clarify=True, ranking=combined)
@@ -240,6 +274,50 @@ def _settle_verdict(chosen: str, combined: Sequence[Tuple[str, float]], entries:
             if shared:
                 return max(shared, key=lambda i: scores.get(i, 0.0))
     return chosen
+
+
+def stated_claims(text: str, entries: Dict[str, Entry]) -> FrozenSet[str]:
+    """The entries whose claim `text` states in one of the ways their claim_pattern knows."""
+    return frozenset(e.id for e in entries.values() if e.claim_pattern and e.states_claim(text))
+
+
+def _opposites(entry: Entry, entries: Dict[str, Entry]) -> List[Entry]:
+    """The related myths or true statements with the other verdict that can be told from `entry`."""
+    if entry.kind != "myth" or not entry.claim_pattern:
+        return []
+    return [
+        other for other in (entries.get(i) for i in entry.related)
+        if other is not None and other.kind == "myth" and other.verdict != entry.verdict and other.claim_pattern
+    ]
+
+
+def _stated_verdict(decision: Decision, entries: Dict[str, Entry], stated: AbstractSet[str]) -> Optional[str]:
+    """The verdict to give when a claim and its opposite are both in play and the message states
+    exactly one of them.
+
+    "Only schools can ask" (a myth) and "parents can ask" (true) share nearly every word, so the
+    classifier cannot tell "the senco says parents can't apply, it has to come from school" from
+    "can I apply myself?": it may answer either verdict, or the plain answer both relate to. The
+    words that state each claim ("parents can't", "has to come from the school" / "parents can",
+    "can I") can. Used only when the decision is already about that point (one of the pair, or an
+    answer both relate to) and one of the pair ranks in the top STATED_CLAIM_WINDOW. A message
+    stating both ("so I can ask myself? the school acts like it's their decision") or neither keeps
+    the decision made from the scores, where _settle_verdict gives the plain answer if the two
+    verdicts compete. (Giving the plain answer whenever both are stated was tried: on the
+    development set it lost right verdicts and prevented no wrong one.)"""
+    offered = decision.entry_ids if decision.clarify else decision.entry_ids[:1]
+    if not offered:
+        return None
+    for entry_id, _ in decision.ranking[:STATED_CLAIM_WINDOW]:
+        entry = entries[entry_id]
+        for opposite in _opposites(entry, entries):
+            pair = {entry.id, opposite.id}
+            shared = [i for i in entry.related if i in opposite.related and i in entries]
+            if not pair.union(shared).intersection(offered):
+                continue
+            said = pair.intersection(stated)
+            return next(iter(said)) if len(said) == 1 else None
+    return None
 
 
 def sendiass_line(service: Optional[Service], national: Sequence[Service]) -> str:
@@ -413,6 +491,10 @@ CLAIM_CHECK = re.compile(
     r"\b(?:said|says|saying|say that|told|tells|telling|reckons?|apparently|heard|claims?|claimed|according to|"
     r"keeps? (?:on )?(?:saying|telling)|insists?|mate|friend|true|right\?|correct|myth|really|realy|surely|"
     r"is that (?:so|the case|allowed|legal|a (?:rule|thing))|can they (?:say|do) that|am i right|true or false)\b"
+    r"|\bis (?:that|it|this) (?:right|true|correct|so|legal|allowed|the law)\b|\bsay\b"
+    # A tag question: "plans end at 16, don't they?", "ehcp ends at 16 dosent it?"
+    r"|\b(?:doesn.?t|dosent|isn.?t|don.?t|won.?t|can.?t|aren.?t|shouldn.?t|didn.?t|dont|wont|cant|isnt|arent) "
+    r"(?:it|he|she|they|we|i|you)\s*\?"
     r"|^\s*(?:is|are|does|do|can|will|must|has|have|would|could|should|shall)\b",
     re.I,
 )
@@ -437,10 +519,32 @@ SOURCE_REQUEST = re.compile(
 #: A longer message is a new question that happens to contain such words.
 SOURCE_REQUEST_MAX_WORDS = 16
 
+#: "How long have I got?" and "what if they say no?" in the ways parents put them. With nothing
+#: else in the message (no SEND term, a few words), they can only be about the topic under
+#: discussion, whatever the classifier made of them (it tends to pick an entry about deadlines).
+FOLLOW_UP_CUES: Dict[str, "re.Pattern[str]"] = {
+    "how_long": re.compile(
+        r"^\W*(?:(?:and|so|but|ok|okay|right)\W+)?(?:how long\b|how many (?:days|weeks)\b|"
+        r"what.?s the (?:time limit|deadline)\b|is there a (?:time limit|deadline)\b)", re.I),
+    "if_refused": re.compile(
+        r"^\W*(?:(?:and|so|but|ok|okay|right)\W+)?(?:what (?:if|happens if|then if|do i do if|can i do if)|if)\b"
+        r".{0,40}?\b(?:say no|says no|said no|refuse\w*|won.?t|wont|turn\w* (?:it |me |us |him |her |them )?down|"
+        r"decline\w*|reject\w*)", re.I),
+}
+#: A longer message is a question in its own right.
+FOLLOW_UP_MAX_WORDS = 10
+
 
 def asks_for_source(text: str) -> bool:
     """Whether a message asks where the last answer comes from ("what section of the act is that")."""
     return len(text.split()) <= SOURCE_REQUEST_MAX_WORDS and bool(SOURCE_REQUEST.search(text))
+
+
+def follow_up_by_wording(text: str) -> Optional[str]:
+    """The follow-up kind (how_long, if_refused) a short message asks, by its wording alone."""
+    if len(text.split()) > FOLLOW_UP_MAX_WORDS:
+        return None
+    return next((kind for kind, cue in FOLLOW_UP_CUES.items() if cue.search(text)), None)
 
 
 def after_safeguarding_reply(service: Optional[Service], national: Sequence[Service]) -> Reply:

@@ -26,6 +26,8 @@ class KnowledgeEntry(Base):
     reviewed = Column(Date, nullable=False)
     # Where "what if they say no?" / "how long does that take?" lead after this entry (entry ids).
     follow_ups = Column(JSON, nullable=True)
+    # Myths with an opposite only: how parents state the claim (a regular expression).
+    claim_pattern = Column(Text, nullable=True)
 
 
 class CodeParagraph(Base):

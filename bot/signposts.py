@@ -47,6 +47,12 @@ SAFEGUARDING_PATTERNS: Sequence[re.Pattern] = tuple(
         r"\b(?:came|come|comes|coming|sent) home (?:from \w+ )?with (?:a |an )?(?:cut|cuts|bruis\w*|scratch\w*|injur\w*|black eye|burns?|bite marks?|marks on)\b",
         r"\b(?:cut|split|bloody|fat) lip\b|\bblack eye\b|\bbite marks?\b",
         r"\btouch(?:ed|ing|es) (?:him|her|them)\b|\bhit (?:him|her|them|my)\b|\blocked in (?:a|the|his|her) room\b",
+        # A child who went missing or got out unsupervised (often a child with SEND who runs when
+        # overwhelmed): a missing child is a safeguarding matter, whoever's fault it was.
+        r"\b(?:went|gone|goes|go|going) missing\b|\bmissing from (?:school|home|class)\b|\babscond\w*",
+        r"\b(?:ran|run|runs|running) (?:away|off) (?:from|out of) (?:school|class|the school|home|the building)\b",
+        r"\b(?:got|gets|getting|slipped|escaped|let) out (?:of )?(?:the )?(?:school|classroom|building|gates?)\b",
+        r"\bfound (?:(?:him|her|them) )?(?:wandering|alone|on (?:his|her|their) own)\b|\bfound (?:by|on|in|near) the (?:main )?road\b",
     )
 )
 

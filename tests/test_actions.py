@@ -361,3 +361,65 @@ def test_an_unsure_am_i_talking_to_a_person_still_gets_the_bot_answer(actions):
     dispatcher = CollectingDispatcher()
     actions.ActionNotUnderstood().run(dispatcher, tracker("is this a real person", [("nlu_fallback", 0.3), ("bot_challenge", 0.25)]), {})
     assert dispatcher.messages[0].get("response") == "utter_bot_challenge"
+
+
+# --- follow-ups recognised by their wording ------------------------------------------------------
+
+@pytest.mark.parametrize("action", ["ActionNotUnderstood", "ActionOutOfScope", "ActionAnswer"])
+def test_how_long_have_i_got_is_about_the_open_topic_whatever_the_classifier_guessed(actions, action):
+    """After "the council refused to assess": "how long have I got" is the appeal deadline, not
+    the council's six weeks that the classifier leans to."""
+    t = tracker("so how long have i got", [("q_ehc_decision_six_weeks", 0.4), ("q_tribunal_appeal_deadline", 0.2)],
+                slots={"current_topic": "ehc-refusal-what-next"})
+    if action == "ActionOutOfScope":
+        t.latest_message["intent"] = {"name": "out_of_scope", "confidence": 0.5}
+    elif action == "ActionNotUnderstood":
+        t.latest_message["intent_ranking"].insert(0, {"name": "nlu_fallback", "confidence": 0.3})
+    reply, events = run(getattr(actions, action)(), t)
+    assert reply["entry_id"] == "tribunal-appeal-deadline"
+    assert SlotSet("current_topic", "tribunal-appeal-deadline") in events
+
+
+def test_what_if_they_say_no_in_other_words_follows_the_open_topic(actions):
+    t = tracker("and what if they turn it down", [("q_ehc_decision_not_to_issue", 0.5)],
+                slots={"current_topic": "what-is-an-ehc-needs-assessment"})
+    reply, _ = run(actions.ActionAnswer(), t)
+    assert reply["entry_id"] == "ehc-refusal-what-next"
+
+
+def test_a_how_long_question_with_its_own_subject_is_answered_as_asked(actions):
+    """"How long does an EHC needs assessment take?" names its topic: no follow-up guess."""
+    t = with_entities(tracker("how long does an EHC needs assessment take", [("q_ehc_timescale_20_weeks", 0.8)],
+                              slots={"current_topic": "mediation"}), "EHC_ASSESSMENT")
+    reply, _ = run(actions.ActionAnswer(), t)
+    assert reply["entry_id"] == "ehc-timescale-20-weeks"
+
+
+def test_how_long_with_nothing_discussed_is_answered_as_a_question(actions):
+    t = with_entities(tracker("how long do they have to decide about the assessment", [("q_ehc_decision_six_weeks", 0.8)]),
+                      "ASSESSMENT")
+    reply, _ = run(actions.ActionAnswer(), t)
+    assert reply["entry_id"] == "ehc-decision-six-weeks"
+
+
+def test_a_lean_to_another_nation_with_no_place_named_answers_the_send_question(actions):
+    """"We live in Halton ... can I ask for an assessment myself?": no place outside England."""
+    t = with_entities(tracker("we live in Halton, can I ask for an EHC needs assessment myself?",
+                              [("other_nation", 0.5), ("q_ehc_request_who_can_ask", 0.3)]), "EHC_ASSESSMENT")
+    reply, _ = run(actions.ActionOtherNation(), t)
+    assert reply["kind"] == "answer" and reply["entry_id"] in {"ehc-request-who-can-ask", "true-parents-can-request"}
+
+
+def test_not_in_england_with_no_place_named_still_gets_every_nations_note(actions):
+    t = with_entities(tracker("we are not in england, can I get an EHCP?", [("other_nation", 0.6)]), "EHC_PLAN")
+    reply, _ = run(actions.ActionOtherNation(), t)
+    assert reply["kind"] == "nation" and "England" in reply["text"]
+
+
+def test_a_lean_to_forget_me_without_a_word_about_deleting_is_not_asked_about(actions):
+    import actions.handoff as handoff_actions
+    t = tracker("blorp wibble frobnicate", [("forget_me", 0.4), ("out_of_scope", 0.2)])
+    reply, _ = run(handoff_actions.ActionForgetConfirm(), t)
+    assert reply["kind"] == "not_understood" and "delete" not in reply["text"].lower()
+    asked, _ = run(handoff_actions.ActionForgetConfirm(), tracker("please delete everything i said", [("forget_me", 0.9)]))
+    assert asked["kind"] == "ask_forget"

@@ -25,21 +25,25 @@ from bot.answering import (
     RIVAL_VERDICT_SHARE,
     VERDICT_MIN_MARGIN,
     SHORT_MESSAGE_WORDS,
+    STATED_CLAIM_WINDOW,
     Decision,
     choose,
     combined_ranking,
     asks_for_source,
     checks_a_claim,
+    follow_up_by_wording,
     lexical_weight,
+    stated_claims,
 )
 from bot.knowledge.store import Entry
 
 
-def entry(entry_id: str, kind: str = "answer", related: Optional[List[str]] = None, verdict: Optional[str] = None) -> Entry:
+def entry(entry_id: str, kind: str = "answer", related: Optional[List[str]] = None, verdict: Optional[str] = None,
+          claim_pattern: Optional[str] = None) -> Entry:
     return Entry(
         id=entry_id, kind=kind, title=f"Title of {entry_id}", topic=None, body=f"Body of {entry_id}.",
         verdict=verdict if kind == "myth" else None, citations=[], related=list(related or []),
-        quote=None, examples=[],
+        quote=None, examples=[], claim_pattern=claim_pattern,
     )
 
 
@@ -50,8 +54,10 @@ def entries() -> Dict[str, Entry]:
         entry("mediation"),
         entry("naming-a-school"),
         entry("who-can-ask", related=["myth-only-school", "true-parents-can"]),
-        entry("myth-only-school", kind="myth", verdict="myth", related=["who-can-ask", "true-parents-can"]),
-        entry("true-parents-can", kind="myth", verdict="true", related=["who-can-ask"]),
+        entry("myth-only-school", kind="myth", verdict="myth", related=["who-can-ask", "true-parents-can"],
+              claim_pattern=r"\bonly (?:the )?school\b|\bparents can.?t\b"),
+        entry("true-parents-can", kind="myth", verdict="true", related=["who-can-ask", "myth-only-school"],
+              claim_pattern=r"\bparents can\b(?!.?t)|\bcan i\b"),
         entry("legal-test", related=["myth-6000"]),
         entry("myth-6000", kind="myth", verdict="myth", related=["legal-test"]),
         entry("tribunal-deadline"),
@@ -268,6 +274,10 @@ def test_a_clear_verdict_is_kept(entries):
     ("will his plan end when he leaves school", True),
     ("what support can she get at college", False),
     ("how do i ask for an assessment", False),
+    ("school say he cant have a TA without a plan is that right", True),
+    ("ehcp ends at 16 dosent it?", True),
+    ("plans stop when they go to college, don't they?", True),
+    ("what happens at the annual review", False),
 ])
 def test_a_retold_or_checked_claim_is_recognised(text, claim):
     assert checks_a_claim(text) is claim
@@ -312,3 +322,98 @@ def test_asking_where_the_answer_comes_from_is_recognised(text):
 ])
 def test_a_new_question_is_not_taken_for_where_does_it_say_that(text):
     assert not asks_for_source(text)
+
+
+# --- a claim and its opposite ----------------------------------------------------------------------
+
+def decide_claim(ranking, entries, text: str) -> Decision:
+    return choose(ranking, [], entries, claim=checks_a_claim(text), stated=stated_claims(text, entries))
+
+
+def test_stated_claims_reads_each_entrys_own_pattern(entries):
+    assert stated_claims("the head said only the school can ask", entries) == {"myth-only-school"}
+    assert stated_claims("is it true parents can ask", entries) == {"true-parents-can"}
+    assert stated_claims("can i ask or is it only school", entries) == {"myth-only-school", "true-parents-can"}
+    assert stated_claims("what is mediation", entries) == set()
+
+
+def test_a_retold_myth_gets_its_verdict_when_the_plain_answer_ranks_first(entries):
+    """"The senco says only the school can ask, is that true?": the plain answer edges ahead on
+    shared words, but the message states the myth, so the reply opens "No. That is a myth."."""
+    top = ANSWER_MIN_CONFIDENCE + 0.3
+    ranking = [("who-can-ask", conf(top)), ("true-parents-can", conf(top / 2)), ("myth-only-school", conf(top / 3))]
+    assert decide_claim(ranking, entries, "the senco says only the school can ask, is that true?").answer == "myth-only-school"
+
+
+def test_a_checked_true_statement_is_never_answered_as_the_myth(entries):
+    """The classifier's pick of the myth is overruled when the parent states the true claim."""
+    top = ANSWER_MIN_CONFIDENCE + 0.4
+    ranking = [("myth-only-school", conf(top)), ("who-can-ask", conf(top / 4))]
+    assert decide_claim(ranking, entries, "a friend says parents can ask the council directly, true?").answer == "true-parents-can"
+
+
+@pytest.mark.parametrize("text", ["can i ask or is it only school?", "is it true that everyone asks the council"])
+def test_both_claims_or_neither_keep_the_decision_from_the_scores(entries, text):
+    top = ANSWER_MIN_CONFIDENCE + 0.3
+    ranking = [("who-can-ask", conf(top)), ("true-parents-can", conf(top / 2)), ("myth-only-school", conf(top / 3))]
+    assert checks_a_claim(text)
+    assert decide_claim(ranking, entries, text) == choose(ranking, [], entries, claim=True)
+
+
+def test_a_plain_question_is_not_turned_into_a_verdict(entries):
+    top = ANSWER_MIN_CONFIDENCE + 0.3
+    ranking = [("who-can-ask", conf(top)), ("myth-only-school", conf(top / 3))]
+    text = "how do parents can apply"  # states the true claim but checks nothing
+    assert not checks_a_claim(text)
+    assert decide_claim(ranking, entries, text).answer == "who-can-ask"
+
+
+def test_another_point_is_never_turned_into_a_verdict(entries):
+    """Words that state a claim only count when the decision is already about that claim."""
+    top = ANSWER_MIN_CONFIDENCE + 0.3
+    ranking = [("mediation", conf(top)), ("myth-only-school", conf(top / 3))]
+    assert decide_claim(ranking, entries, "is it true only the school can go to mediation").answer == "mediation"
+
+
+def test_a_pair_outside_the_window_is_not_looked_for(entries):
+    top = ANSWER_MIN_CONFIDENCE + 0.3
+    spares = ["mediation", "naming-a-school", "legal-test", "tribunal-deadline", "draft-plan"]
+    ranking = [("who-can-ask", conf(top))] + [(s, conf(top / (i + 3))) for i, s in enumerate(spares)]
+    ranking += [("myth-only-school", conf(top / 20)), ("true-parents-can", conf(top / 21))]
+    assert len(ranking) > STATED_CLAIM_WINDOW
+    assert decide_claim(ranking, entries, "is it true only the school can ask").answer == "who-can-ask"
+
+
+def test_an_unsure_choice_between_the_pair_is_settled_by_the_wording(entries):
+    """Asked "which topic?" before; the wording makes it clear."""
+    top = ANSWER_MIN_CONFIDENCE + 0.05
+    ranking = [("myth-only-school", conf(top)), ("mediation", conf(top - VERDICT_MIN_MARGIN / 2))]
+    assert choose(ranking, [], entries).clarify
+    assert decide_claim(ranking, entries, "they told me parents can't ask, true?").answer == "myth-only-school"
+
+
+def test_one_topic_worth_offering_is_answered_not_asked_about(entries):
+    """"Which of these is closest?" with a single button asks nothing: the entry is answered."""
+    top = ANSWER_MIN_CONFIDENCE + VERDICT_MIN_MARGIN / 4
+    ranking = [("myth-6000", conf(top)), ("mediation", conf(CLARIFY_MIN_CONFIDENCE - 0.01))]
+    assert top - (CLARIFY_MIN_CONFIDENCE - 0.01) < VERDICT_MIN_MARGIN  # within the margin ...
+    decision = choose(ranking, [], entries)
+    assert decision.answer == "myth-6000"  # ... but the runner-up is too weak to offer
+    two = [("myth-6000", conf(top)), ("mediation", conf(CLARIFY_MIN_CONFIDENCE))]
+    assert choose(two, [], entries).clarify
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("how long have i got", "how_long"),
+    ("and how long do they have?", "how_long"),
+    ("whats the deadline", "how_long"),
+    ("what if they say no", "if_refused"),
+    ("and if they refuse?", "if_refused"),
+    ("what happens if the LA turn it down", "if_refused"),
+    ("what if they wont", "if_refused"),
+    ("how long does it take for the council to decide whether to assess my son", None),  # a question of its own
+    ("what is an annual review", None),
+    ("what if he needs a TA", None),
+])
+def test_a_follow_up_is_recognised_by_its_wording(text, kind):
+    assert follow_up_by_wording(text) == kind

@@ -155,3 +155,33 @@ def test_restraint_with_injuries_is_signposted_first_and_never_turned_away(assis
     reply = conversation(assistant)("the school keep restraining my daughter and she has bruises on her arms")
     assert reply[0]["signpost"] == "safeguarding"
     assert all("can't help" not in m["text"] for m in reply)
+
+
+@pytest.mark.parametrize("text", [
+    "a teacher hit my son today, i need to speak to someone",
+    "can i talk to a person, my daughter said a TA hurt her",
+])
+def test_a_child_at_risk_in_a_request_for_a_person_is_signposted_first_then_the_details(assistant, text):
+    """The classifier takes these for "I want a person"; the signposting comes first all the same."""
+    reply = conversation(assistant)(text)
+    assert reply[0]["signpost"] == "safeguarding"
+    assert reply[0]["text"].startswith("If a child is in immediate danger, call 999 now.")
+    assert sum(1 for m in reply if m.get("signpost") == "safeguarding") == 1
+    assert any(HALTON_PHONE in m["text"] for m in reply[1:])  # and the person they asked for
+
+
+def test_a_child_at_risk_mentioned_while_writing_the_letter_is_signposted_first(assistant):
+    say = conversation(assistant)
+    say("can you help me write a letter asking for an EHC needs assessment")
+    reply = say("he came home with bruises on his arms again")
+    assert reply[0]["signpost"] == "safeguarding"
+
+
+def test_a_retold_only_school_myth_is_called_a_myth_and_a_checked_right_is_confirmed(assistant):
+    """The two claims share nearly every word; the wording that states each one settles the verdict."""
+    myth = conversation(assistant)("our nursery says parents aren't allowed to ask the council for an EHC needs assessment, is that right?")
+    assert myth[0]["entry_id"] == "myth-only-school-can-request"
+    assert myth[0]["text"].startswith("No. That is a myth.")
+    true = conversation(assistant)("is it true that mums and dads can send the EHC needs assessment request to the council themselves?")
+    assert true[0]["entry_id"] == "true-parents-can-request"
+    assert true[0]["text"].startswith("Yes, that is right.")

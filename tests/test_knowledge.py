@@ -382,3 +382,66 @@ def test_myth_verdicts(kb: KnowledgeBase) -> None:
     verdicts = {myth.id: myth.verdict for myth in kb.myths.values()}
     assert set(verdicts.values()) <= {"myth", "true", "partly-true"}
     assert "true" in verdicts.values()
+
+
+# --- claims with an opposite ---------------------------------------------------------------------
+
+def _edit_myth(directory: Path, myth_id: str, **changes: Any) -> None:
+    path = directory / "myths.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for myth in data["myths"]:
+        if myth["id"] == myth_id:
+            myth.update(changes)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def test_a_claim_pattern_that_is_not_a_regular_expression_is_refused(tmp_path: Path) -> None:
+    directory = copy_knowledge(tmp_path)
+    _edit_myth(directory, "myth-only-school-can-request", claim_patterns=[r"\bonly (school"])
+    message = problems_of(directory)
+    assert "myth-only-school-can-request" in message and "claim_patterns" in message
+    assert "not a valid regular expression" in message
+
+
+def test_claim_patterns_need_an_opposite_that_has_them_too(tmp_path: Path) -> None:
+    """Patterns on one side only would read every message that states neither claim as the other."""
+    directory = copy_knowledge(tmp_path)
+    _edit_myth(directory, "true-parents-can-request", claim_patterns=[])
+    message = problems_of(directory)
+    assert "myth-only-school-can-request" in message
+    assert "its opposite 'true-parents-can-request' needs claim_patterns too" in message
+    directory = copy_knowledge(tmp_path, "second")
+    _edit_myth(directory, "myth-plan-ends-at-16", claim_patterns=[r"\bends at 16\b"])
+    assert "only used to tell a claim from its opposite" in problems_of(directory)
+
+
+@pytest.mark.parametrize("text, stated", [
+    # The myth, as parents retell it.
+    ("the head says only school can put in an ehcp request", "myth-only-school-can-request"),
+    ("nursery told me parents aren't allowed to ask the council themselves", "myth-only-school-can-request"),
+    ("apparently the request has to come from the senco, true?", "myth-only-school-can-request"),
+    ("the senco says it's the school's decision whether we go for an EHCP", "myth-only-school-can-request"),
+    # The true statement, as parents check it.
+    ("is it true that parents can apply for an EHC needs assessment", "true-parents-can-request"),
+    ("can i send the request to the council myself", "true-parents-can-request"),
+    ("so we don't need the school to agree before we ask?", "true-parents-can-request"),
+    # Both, or neither: the decision from the scores stands.
+    ("can I ask myself, or does it have to go through school?", None),
+    ("what happens after the council gets the request", None),
+])
+def test_each_claim_is_told_from_its_opposite_by_its_wording(kb: KnowledgeBase, text: str, stated: Any) -> None:
+    matches = {m.id for m in kb.myths.values() if m.claim_pattern and re.search(m.claim_pattern, text, re.I)}
+    if stated:
+        assert matches == {stated}
+    else:
+        assert len(matches) != 1  # both, or neither
+
+
+def test_no_training_example_states_the_opposite_claim_alone(kb: KnowledgeBase) -> None:
+    """A pattern that matched its opposite's own examples would turn right answers into wrong verdicts."""
+    patterned = [m for m in kb.myths.values() if m.claim_pattern]
+    assert len(patterned) >= 2
+    for myth in patterned:
+        for example in myth.examples:
+            matches = {m.id for m in patterned if re.search(m.claim_pattern or "", example, re.I)}
+            assert matches in (set(), {myth.id}, {m.id for m in patterned}), (myth.id, example)

@@ -37,6 +37,10 @@ def content(kb):
     "he came home with scratches all over his back and he cannot tell me why",
     "the TA held him down on the floor to stop him running",
     "she had a split lip when i picked her up",
+    "he ran off from school at lunch and nobody knew where he was for an hour",
+    "my son went missing from the playground at breaktime",
+    "a neighbour found her wandering in the street in her uniform",
+    "she slipped out of the school gates and staff didn't notice",
 ])
 def test_a_child_at_risk_is_recognised(text):
     assert safeguarding_concern(text)
@@ -50,6 +54,9 @@ def test_a_child_at_risk_is_recognised(text):
     "what is a hit rate for ehcp requests",
     "he came home with a letter about the annual review",
     "can school put restrictions on what he brings in for lunch",
+    "he runs off in class when he is overwhelmed, what support should he get",
+    "missing school because of anxiety, what can the council do",
+    "can he get out of PE because of his dyspraxia",
 ])
 def test_an_ordinary_question_is_not_flagged(text):
     assert not safeguarding_concern(text)

@@ -175,6 +175,24 @@ def failure_messages(council: Optional[str], text: str) -> List[Dict[str, Any]]:
     return [reply.payload() for reply in replies]
 
 
+def safeguarding_first(messages: List[Dict[str, Any]], council: Optional[str], text: str) -> List[Dict[str, Any]]:
+    """The messages with the safeguarding signposting in front, if the parent's message says a
+    child may be at risk and nothing has signposted it yet.
+
+    The actions signpost first when they answer a question, but a child at risk can be mentioned
+    in any message: one the classifier took for "I want a person" ("a teacher hit my son, I need
+    to speak to someone"), an answer to a form's question, or a turn of the letter. Checking here,
+    on every reply, makes the promise independent of which path answered."""
+    if not safeguarding_concern(text) or any(m.get("signpost") == "safeguarding" for m in messages):
+        return messages
+    try:
+        content: Optional[Content] = served_content()
+    except Exception:  # noqa: BLE001 - the signposting's own fallback text still has 999 and the NSPCC
+        content = None
+    service = _service(content, council) if content else None
+    return [answering.safeguarding_reply(content.safeguarding if content else None, service).payload()] + messages
+
+
 def _field_name(loc: Any) -> str:
     parts = [str(p) for p in loc if p not in ("body",)]
     return ".".join(parts) or "body"
@@ -246,6 +264,7 @@ async def chat(request: ChatRequest) -> Dict[str, Any]:
     elif letter_chat.active(request.sender_id):
         letter_messages = letter_chat.handle(request.sender_id, request.message)
     if letter_messages is not None:
+        letter_messages = safeguarding_first(letter_messages, request.council, request.message)
         logger.info("chat reply (letter): %d message(s) in %.0f ms", len(letter_messages), (time.monotonic() - started) * 1000)
         return {"sender_id": request.sender_id, "messages": letter_messages}
     state = await conversation_state(request.sender_id)
@@ -264,6 +283,7 @@ async def chat(request: ChatRequest) -> Dict[str, Any]:
     if not messages:
         # Rasa answered nothing (the action server is down) or did not answer at all.
         messages = failure_messages(request.council, request.message)
+    messages = safeguarding_first(messages, request.council, request.message)
     if any(m.get("kind") == "forgotten" for m in messages):
         # Deleted only now: Rasa saves the conversation after its actions run.
         messages = await forget_after_reply(request.sender_id, messages)

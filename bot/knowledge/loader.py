@@ -247,6 +247,22 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
                 problems.append(f"{where}: field 'related': no entry has the id '{related}'")
             elif related == entry_id:
                 problems.append(f"{where}: field 'related': an entry cannot be related to itself")
+        if getattr(entry, "claim_pattern", None):
+            opposites = [
+                other for other_kind, other in (entries.get(r, (None, None)) for r in entry.related)
+                if other_kind == "myth" and other.verdict != entry.verdict  # type: ignore[union-attr]
+            ]
+            if not opposites:
+                problems.append(
+                    f"{where}: field 'claim_patterns': only used to tell a claim from its opposite; "
+                    "relate this entry to a myth or true statement with the other verdict"
+                )
+            for other in opposites:
+                if not getattr(other, "claim_pattern", None):
+                    problems.append(
+                        f"{where}: field 'claim_patterns': its opposite '{other.id}' needs claim_patterns "
+                        "too, or a message stating neither would be read as this claim"
+                    )
         quote = getattr(entry, "quote", None)
         if quote and quote.paragraph not in paragraph_index:
             problems.append(f"{where}: field 'quote.paragraph': unknown paragraph '{quote.paragraph}'")

@@ -148,8 +148,26 @@ class Myth(_Entry):
     myth: str
     verdict: Literal["myth", "true", "partly-true"]
     truth: str
+    #: Regular expressions (case does not matter) for the ways parents state this claim itself,
+    #: such as "parents can't" or "has to come from the school". Only for a claim whose opposite is
+    #: also in the knowledge base ("only schools can ask" / "parents can ask"): they tell which of
+    #: the two a parent is checking (see bot/answering.py, stated claims).
+    claim_patterns: List[str] = []
 
     _length = validator("truth", allow_reuse=True)(_check_length)
+
+    @validator("claim_patterns", each_item=True)
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value, re.I)
+        except re.error as error:
+            raise ValueError(f"{value!r} is not a valid regular expression ({error})") from None
+        return value
+
+    @property
+    def claim_pattern(self) -> Optional[str]:
+        """The claim_patterns as one regular expression (None when there are none)."""
+        return "|".join(f"(?:{p})" for p in self.claim_patterns) or None
 
 
 class ContactDetail(Strict):

@@ -10,6 +10,7 @@ Readers (the action server, the gateway) keep the content in memory and reload i
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from datetime import date
 from dataclasses import dataclass, field
@@ -61,7 +62,7 @@ def _entry_rows(kb: KnowledgeBase) -> List[KnowledgeEntry]:
             id=myth.id, kind="myth", title=myth.myth, topic=None, body=myth.truth, verdict=myth.verdict,
             citations=[kb.render_citation(c) for c in myth.citations], related=list(myth.related),
             quote=None, examples=list(myth.examples), reviewed=myth.reviewed,
-            follow_ups=kb.follow_ups_of(myth.id),
+            follow_ups=kb.follow_ups_of(myth.id), claim_pattern=myth.claim_pattern,
         )
         for myth in kb.myths.values()
     ]
@@ -126,6 +127,12 @@ class Entry:
     follow_ups: Dict[str, str] = field(default_factory=dict)
     #: When a person last checked the entry against the Code (shown on the myths page).
     reviewed: Optional[date] = None
+    #: How parents state this claim (myths with an opposite only; see knowledge/README.md).
+    claim_pattern: Optional[str] = None
+
+    def states_claim(self, text: str) -> bool:
+        """Whether `text` states this entry's claim in one of the ways its claim_pattern knows."""
+        return bool(self.claim_pattern) and re.search(self.claim_pattern, text, re.I) is not None
 
     def public(self) -> Dict[str, Any]:
         """The entry as the API shows it (no training examples)."""
@@ -197,7 +204,7 @@ def _content(
             id=row.id, kind=row.kind, title=row.title, topic=row.topic, body=row.body,
             verdict=row.verdict, citations=list(row.citations), related=list(row.related),
             quote=row.quote, examples=list(row.examples), follow_ups=dict(row.follow_ups or {}),
-            reviewed=row.reviewed,
+            reviewed=row.reviewed, claim_pattern=row.claim_pattern,
         )
     for row in services:
         content.services[row.id] = Service(
