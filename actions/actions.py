@@ -402,8 +402,7 @@ class ActionOutOfScope(Action):
         if handled is not None:
             return handled
         decision = None
-        text = tracker.latest_message.get("text") or ""
-        if has_send_terms(tracker) and not re.search(r"\bengland\b", text, re.I):
+        if has_send_terms(tracker):
             # "Out of scope" but with SEND words in it: answer only if the knowledge base clearly
             # has the answer; otherwise say so, as the classifier did.
             decision = decide(content, tracker)
