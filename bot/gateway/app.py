@@ -161,18 +161,21 @@ def _service(content: Content, council: Optional[str]) -> Optional[Service]:
     return answering.find_service(content, council or get_settings().default_council)
 
 
-def failure_messages(council: Optional[str], text: str) -> List[Dict[str, Any]]:
-    """What to say when the assistant behind the gateway does not answer: a child at risk still
-    gets the safeguarding signposting first, and everyone gets a person to call."""
+def _served_with_service(council: Optional[str]) -> Tuple[Optional[Content], Optional[Service]]:
+    """The served content and the council's SENDIASS; (None, None) if even the files cannot be
+    read, since the replies built from them have wording of their own for that."""
     try:
-        content: Optional[Content] = served_content()
+        content = served_content()
     except Exception:  # noqa: BLE001 - the content itself is unreadable: still answer kindly
-        content = None
-    service = _service(content, council) if content else None
-    replies = [answering.failure_reply(service, answering.national_services(content) if content else [])]
-    if safeguarding_concern(text):
-        replies.insert(0, answering.safeguarding_reply(content.safeguarding if content else None, service))
-    return [reply.payload() for reply in replies]
+        return None, None
+    return content, _service(content, council)
+
+
+def failure_messages(council: Optional[str]) -> List[Dict[str, Any]]:
+    """What to say when the assistant behind the gateway does not answer: a person to call.
+    (A child at risk gets the signposting in front of it from safeguarding_first, as on every reply.)"""
+    content, service = _served_with_service(council)
+    return [answering.failure_reply(service, answering.national_services(content) if content else []).payload()]
 
 
 def safeguarding_first(messages: List[Dict[str, Any]], council: Optional[str], text: str) -> List[Dict[str, Any]]:
@@ -181,15 +184,12 @@ def safeguarding_first(messages: List[Dict[str, Any]], council: Optional[str], t
 
     The actions signpost first when they answer a question, but a child at risk can be mentioned
     in any message: one the classifier took for "I want a person" ("a teacher hit my son, I need
-    to speak to someone"), an answer to a form's question, or a turn of the letter. Checking here,
-    on every reply, makes the promise independent of which path answered."""
+    to speak to someone"), an answer to a form's question, a turn of the letter, or one the
+    assistant behind the gateway never answered. Checking here, on every reply, makes the promise
+    independent of which path answered."""
     if not safeguarding_concern(text) or any(m.get("signpost") == "safeguarding" for m in messages):
         return messages
-    try:
-        content: Optional[Content] = served_content()
-    except Exception:  # noqa: BLE001 - the signposting's own fallback text still has 999 and the NSPCC
-        content = None
-    service = _service(content, council) if content else None
+    content, service = _served_with_service(council)
     return [answering.safeguarding_reply(content.safeguarding if content else None, service).payload()] + messages
 
 
@@ -282,7 +282,7 @@ async def chat(request: ChatRequest) -> Dict[str, Any]:
         logger.warning("Rasa did not answer (%s); sending the fallback reply", type(error).__name__)
     if not messages:
         # Rasa answered nothing (the action server is down) or did not answer at all.
-        messages = failure_messages(request.council, request.message)
+        messages = failure_messages(request.council)
     messages = safeguarding_first(messages, request.council, request.message)
     if any(m.get("kind") == "forgotten" for m in messages):
         # Deleted only now: Rasa saves the conversation after its actions run.
