@@ -255,6 +255,18 @@ def _myth_first(chosen: str, combined: Sequence[Tuple[str, float]], entries: Dic
     return chosen
 
 
+def _opposed(a: Entry, b: Entry) -> bool:
+    """Whether a and b are verdicts on the same point with opposite answers (a myth and the true
+    statement it denies)."""
+    return a.kind == "myth" and b.kind == "myth" and a.verdict != b.verdict and _related(a, b)
+
+
+def _shared_related(a: Entry, b: Entry, entries: Dict[str, Entry]) -> List[str]:
+    """The published entries both a and b are related to (for a pair of opposed verdicts, the plain
+    answers that state the law without a yes or no)."""
+    return [i for i in a.related if i in b.related and i in entries]
+
+
 def _settle_verdict(chosen: str, combined: Sequence[Tuple[str, float]], entries: Dict[str, Entry]) -> str:
     """The plain answer instead of a verdict when the opposite verdict on the same point ranks close.
 
@@ -268,9 +280,8 @@ def _settle_verdict(chosen: str, combined: Sequence[Tuple[str, float]], entries:
     scores = dict(combined)
     for rival_id, score in combined[:MYTH_WINDOW]:
         rival = entries[rival_id]
-        if (rival.kind == "myth" and rival.verdict != entry.verdict and _related(entry, rival)
-                and score >= RIVAL_VERDICT_SHARE * scores[chosen]):
-            shared = [i for i in entry.related if i in rival.related and entries.get(i) is not None]
+        if _opposed(entry, rival) and score >= RIVAL_VERDICT_SHARE * scores[chosen]:
+            shared = _shared_related(entry, rival, entries)
             if shared:
                 return max(shared, key=lambda i: scores.get(i, 0.0))
     return chosen
@@ -283,11 +294,11 @@ def stated_claims(text: str, entries: Dict[str, Entry]) -> FrozenSet[str]:
 
 def _opposites(entry: Entry, entries: Dict[str, Entry]) -> List[Entry]:
     """The related myths or true statements with the other verdict that can be told from `entry`."""
-    if entry.kind != "myth" or not entry.claim_pattern:
+    if not entry.claim_pattern:
         return []
     return [
         other for other in (entries.get(i) for i in entry.related)
-        if other is not None and other.kind == "myth" and other.verdict != entry.verdict and other.claim_pattern
+        if other is not None and other.claim_pattern and _opposed(entry, other)
     ]
 
 
@@ -312,8 +323,7 @@ def _stated_verdict(decision: Decision, entries: Dict[str, Entry], stated: Abstr
         entry = entries[entry_id]
         for opposite in _opposites(entry, entries):
             pair = {entry.id, opposite.id}
-            shared = [i for i in entry.related if i in opposite.related and i in entries]
-            if not pair.union(shared).intersection(offered):
+            if not pair.union(_shared_related(entry, opposite, entries)).intersection(offered):
                 continue
             said = pair.intersection(stated)
             return next(iter(said)) if len(said) == 1 else None
