@@ -28,10 +28,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-import yaml
+from rasa_sdk import Tracker
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT_ROOT))
+from bot.evaluation import load_cases  # noqa: E402
+
 SETS = {"eval": PROJECT_ROOT / "tests" / "evaluation" / "eval_set.yml",
         "dev": PROJECT_ROOT / "tests" / "evaluation" / "dev_set.yml"}
 
@@ -68,24 +70,12 @@ def parse_all(model: Path) -> Dict[str, Dict[str, Any]]:
         agent = Agent.load(str(model))
         parses = {}
         for path in SETS.values():
-            for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]:
-                turns = case.get("turns") or [case["text"]]
-                if len(turns) == 1:
-                    parses[case["id"]] = await agent.parse_message(turns[0])
+            for case in load_cases(path):
+                if len(case.turns) == 1:
+                    parses[case.id] = await agent.parse_message(case.turns[0])
         return parses
 
     return asyncio.run(run())
-
-
-class _Tracker:
-    """The part of a rasa_sdk Tracker that decide() reads."""
-
-    def __init__(self, message: Dict[str, Any]) -> None:
-        self.latest_message = message
-        self.sender_id = "replay"
-
-    def get_slot(self, name: str) -> None:
-        return None
 
 
 def replay(name: str, parses: Dict[str, Dict[str, Any]], actions: Any, content: Any) -> List[str]:
@@ -94,11 +84,12 @@ def replay(name: str, parses: Dict[str, Dict[str, Any]], actions: Any, content: 
     oos_n = oos_declined = oos_cited = declined = 0
     per_myth: Counter = Counter()
     per_myth_n: Counter = Counter()
-    for case in yaml.safe_load(SETS[name].read_text(encoding="utf-8"))["cases"]:
-        parse = parses.get(case["id"])
+    for case in load_cases(SETS[name]):
+        parse = parses.get(case.id)
         if parse is None:
             continue
-        tracker = _Tracker(parse)
+        # A first message: no topic open, no slot set.
+        tracker = Tracker("replay", {}, parse, [], False, None, {}, "action_listen")
         intent = (parse.get("intent") or {}).get("name") or ""
         answer, refused = None, False
         if intent == "out_of_scope":
@@ -109,18 +100,18 @@ def replay(name: str, parses: Dict[str, Dict[str, Any]], actions: Any, content: 
             decision = actions.decide(content, tracker)
             answer = decision.answer
             refused = not decision.answer and not decision.entry_ids
-        if case["expect"] == "out_of_scope":
+        if case.expect == "out_of_scope":
             oos_n += 1
             oos_declined += refused
             oos_cited += answer is not None
-        if case["expect"] not in ("safeguarding", "other_nation"):  # signposted before any decision
+        if case.expect not in ("safeguarding", "other_nation"):  # signposted before any decision
             declined += refused
-        if case["expect"] != "answer" or not case.get("entries"):
+        if case.expect != "answer" or not case.entries:
             continue
         n += 1
-        right += answer in case["entries"]
+        right += answer in case.entries
         fallback += answer is None
-        expected = content.entries.get(case["entries"][0])
+        expected = content.entries.get(case.entries[0])
         if expected is not None and expected.kind == "myth":
             got = content.entries.get(answer) if answer else None
             verdict = got.verdict if got is not None and got.kind == "myth" else None
