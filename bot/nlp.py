@@ -14,7 +14,7 @@ import json
 import sys
 from functools import lru_cache
 from pathlib import Path
-from typing import List
+from typing import Dict, List
 
 import spacy
 import yaml
@@ -33,6 +33,12 @@ def _glossary_terms(glossary: Path) -> List[dict]:
 
 
 @lru_cache(maxsize=1)
+def short_forms(glossary: Path = GLOSSARY) -> Dict[str, str]:
+    """Parents' short forms of everyday words ("wks", "yrs") and the word each stands for."""
+    data = yaml.safe_load(glossary.read_text(encoding="utf-8")) if glossary.exists() else None
+    return {str(k).lower(): str(v).lower() for k, v in ((data or {}).get("short_forms") or {}).items()}
+
+
 def everyday_labels(glossary: Path = GLOSSARY) -> frozenset:
     """Glossary labels for words that are not only about SEND ("the council"): such an entity
     alone does not make a message about SEND (`send_specific: false` in the glossary)."""
@@ -51,6 +57,11 @@ def build_pipeline(glossary: Path = GLOSSARY) -> Language:
     nlp = spacy.blank("en")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()  # loads the lemma tables from spacy-lookups-data (installed, not downloaded)
+    # The lookup is by the token's own text, so both spellings parents use at the start of a line.
+    lemmas = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    for form, word in short_forms(glossary).items():
+        lemmas.set(form, word)
+        lemmas.set(form.capitalize(), word)
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True})
     patterns = []
     for term in _glossary_terms(glossary):
