@@ -198,6 +198,23 @@ def test_a_very_sure_classifier_overrides_the_off_topic_check(entries):
     assert decision.answer == "mediation"
 
 
+def test_no_send_words_needs_evidence_for_the_answer_itself(entries):
+    """"help with yr 6 homework whats 3/4 + 2/5": the classifier leans to one entry on the numbers,
+    the words match another. Neither supports an answer: it is declined, not answered."""
+    ranking = [("mediation", 0.6), ("naming-a-school", 0.1)]
+    lexical = [("naming-a-school", LEXICAL_OFF_TOPIC_SCORE + 0.5)]
+    assert choose(ranking, lexical, entries, send_terms=False) == Decision(entry_ids=[], clarify=True)
+
+
+def test_no_send_words_answered_when_its_words_match_the_answer(entries):
+    ranking = [("mediation", 0.6), ("naming-a-school", 0.1)]
+    lexical = [("mediation", LEXICAL_OFF_TOPIC_SCORE + 0.5)]
+    assert choose(ranking, lexical, entries, send_terms=False).answer == "mediation"
+    # With a SEND word the classifier's lean is enough, as before.
+    lexical = [("naming-a-school", LEXICAL_OFF_TOPIC_SCORE + 0.5)]
+    assert choose(ranking, lexical, entries, send_terms=True).answer == "mediation"
+
+
 def test_empty_ranking_gives_no_candidates(entries):
     assert choose([], [], entries) == Decision(entry_ids=[], clarify=True)
 

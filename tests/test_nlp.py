@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlp import load_pipeline, short_forms
+from bot.nlp import elsewhere_labels, load_pipeline, short_forms
 from bot.retrieval import terms
 
 
@@ -36,3 +36,12 @@ def test_short_forms_are_not_send_terms():
     assert forms["wks"] == "week"
     entity_texts = {e.text.lower() for e in load_pipeline()(" . ".join(forms)).ents}
     assert entity_texts == set()
+
+
+def test_a_holiday_fine_is_for_another_service():
+    """A fine for a holiday in term time is the council's attendance team's business, not SEND's:
+    such a message with no SEND word gets "contact your council", not the 20-week paragraph."""
+    doc = load_pipeline()("school fined us for taking him out for a holiday in term time")
+    labels = {e.label_ for e in doc.ents}
+    assert labels == {"ATTENDANCE_FINES"}
+    assert labels <= elsewhere_labels()
