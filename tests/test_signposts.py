@@ -110,6 +110,8 @@ def test_nation_reply_says_the_code_is_englands_and_where_to_go(content):
     ("ehc-refusal-what-next", {"if_refused": "tribunal-what-can-be-appealed", "how_long": "tribunal-appeal-deadline"}),
     ("myth-6000-before-request", {"if_refused": "ehc-request-who-can-ask", "how_long": "ehc-decision-six-weeks"}),
     ("what-is-sen-support", {"if_refused": "unhappy-with-school-support"}),
+    # Not the tribunal, which hears the council's EHC decisions, not the school's SEN support.
+    ("unhappy-with-school-support", {"if_refused": "disagreement-resolution"}),
     ("what-is-sendiass", {}),
 ])
 def test_follow_ups_lead_where_the_rules_say(kb, entry, expected):

@@ -4,6 +4,7 @@
     .venv/bin/python tests/tools/replay_decision.py --model other.tar.gz
     .venv/bin/python tests/tools/replay_decision.py --config variant.yml  # train a variant first
     .venv/bin/python tests/tools/replay_decision.py --config config.yml --seed 2
+    .venv/bin/python tests/tools/replay_decision.py --show                # and the cases that went wrong
 
 Why: `make evaluate` runs the whole assistant and is the measure that counts, but it cannot tell a
 better model from a luckier one, and a new threshold or rule costs a full run to try. This parses
@@ -78,12 +79,13 @@ def parse_all(model: Path) -> Dict[str, Dict[str, Any]]:
     return asyncio.run(run())
 
 
-def replay(name: str, parses: Dict[str, Dict[str, Any]], actions: Any, content: Any) -> List[str]:
-    """The figures for one set, as printable lines."""
+def replay(name: str, parses: Dict[str, Dict[str, Any]], actions: Any, content: Any, show: bool = False) -> List[str]:
+    """The figures for one set, as printable lines (with `show`, first the cases that went wrong)."""
     n = right = fallback = myth_n = myth_right = true_as_myth = 0
     oos_n = oos_declined = oos_cited = declined = 0
     per_myth: Counter = Counter()
     per_myth_n: Counter = Counter()
+    wrong: List[str] = []
     for case in load_cases(SETS[name]):
         parse = parses.get(case.id)
         if parse is None:
@@ -100,6 +102,10 @@ def replay(name: str, parses: Dict[str, Dict[str, Any]], actions: Any, content: 
             decision = actions.decide(content, tracker)
             answer = decision.answer
             refused = not decision.answer and not decision.entry_ids
+        if show and (answer is not None if case.expect == "out_of_scope" else
+                     case.expect == "answer" and case.entries and answer not in case.entries):
+            wrong.append(f"  {case.id} ({case.expect}: {', '.join(case.entries or [])}) got {answer or 'no answer'}: "
+                         f"{case.turns[0][:80]!r}")
         if case.expect == "out_of_scope":
             oos_n += 1
             oos_declined += refused
@@ -123,7 +129,7 @@ def replay(name: str, parses: Dict[str, Dict[str, Any]], actions: Any, content: 
             if expected.verdict == "true" and verdict == "myth":
                 true_as_myth += 1
     under = [f"{m} {per_myth[m]} of {per_myth_n[m]}" for m in sorted(per_myth_n) if per_myth[m] < 5]
-    return [
+    return wrong + [
         f"{name} set, {n} single-turn answerable messages:",
         f"  answer-entry accuracy {right / n:.1%}, fallback {fallback / n:.1%}",
         f"  myth verdicts {myth_right} of {myth_n} ({myth_right / myth_n:.1%}), true statements called a myth {true_as_myth}",
@@ -139,6 +145,7 @@ def main() -> int:
     parser.add_argument("--config", type=Path, help="train a model from this config first")
     parser.add_argument("--seed", type=int, help="with --config: DIET's random_seed")
     parser.add_argument("--set", choices=["dev", "eval", "both"], default="dev")
+    parser.add_argument("--show", action="store_true", help="list the cases that went wrong (read the development set's)")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     warnings.simplefilter("ignore")
@@ -154,7 +161,7 @@ def main() -> int:
         content = actions._repository.current()
         parses = parse_all(model)
         for name in (["dev", "eval"] if args.set == "both" else [args.set]):
-            print("\n".join(replay(name, parses, actions, content)))
+            print("\n".join(replay(name, parses, actions, content, show=args.show)))
     return 0
 
 
