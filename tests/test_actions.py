@@ -90,10 +90,12 @@ def test_confident_myth_is_called_a_myth_with_citation_and_phone(actions):
 
 
 def test_confident_true_statement_is_confirmed_not_called_a_myth(actions):
-    reply, events = run(actions.ActionAnswer(), tracker(
+    # "ehcp" is a glossary term, found by the pipeline as EHC_PLAN (a message with no SEND word
+    # needs its words to match the answer, or a classifier at 0.9).
+    reply, events = run(actions.ActionAnswer(), with_entities(tracker(
         "is it true i can apply for an ehcp myself",
         [("m_true_parents_can_request", 0.88), ("q_ehc_request_how", 0.06)],
-    ))
+    ), "EHC_PLAN"))
     assert reply["text"].startswith("Yes, that is right."), reply["text"]
     assert "myth" not in reply["text"].lower()
     assert HALTON_PHONE in reply["text"]
