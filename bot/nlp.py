@@ -32,13 +32,13 @@ def _glossary_terms(glossary: Path) -> List[dict]:
     return list((data or {}).get("terms") or [])
 
 
-@lru_cache(maxsize=1)
 def short_forms(glossary: Path = GLOSSARY) -> Dict[str, str]:
     """Parents' short forms of everyday words ("wks", "yrs") and the word each stands for."""
     data = yaml.safe_load(glossary.read_text(encoding="utf-8")) if glossary.exists() else None
     return {str(k).lower(): str(v).lower() for k, v in ((data or {}).get("short_forms") or {}).items()}
 
 
+@lru_cache(maxsize=1)
 def everyday_labels(glossary: Path = GLOSSARY) -> frozenset:
     """Glossary labels for words that are not only about SEND ("the council"): such an entity
     alone does not make a message about SEND (`send_specific: false` in the glossary)."""
