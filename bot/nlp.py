@@ -27,15 +27,17 @@ GLOSSARY = PROJECT_ROOT / "knowledge" / "glossary.yml"
 BUILD_FILES = (GLOSSARY, Path(__file__))
 
 
+def _glossary(glossary: Path) -> dict:
+    return (yaml.safe_load(glossary.read_text(encoding="utf-8")) if glossary.exists() else None) or {}
+
+
 def _glossary_terms(glossary: Path) -> List[dict]:
-    data = yaml.safe_load(glossary.read_text(encoding="utf-8")) if glossary.exists() else None
-    return list((data or {}).get("terms") or [])
+    return list(_glossary(glossary).get("terms") or [])
 
 
 def short_forms(glossary: Path = GLOSSARY) -> Dict[str, str]:
     """Parents' short forms of everyday words ("wks", "yrs") and the word each stands for."""
-    data = yaml.safe_load(glossary.read_text(encoding="utf-8")) if glossary.exists() else None
-    return {str(k).lower(): str(v).lower() for k, v in ((data or {}).get("short_forms") or {}).items()}
+    return {str(k).lower(): str(v).lower() for k, v in (_glossary(glossary).get("short_forms") or {}).items()}
 
 
 @lru_cache(maxsize=1)
