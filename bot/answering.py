@@ -304,7 +304,7 @@ def _settle_verdict(chosen: str, combined: Sequence[Tuple[str, float]], entries:
 
 def stated_claims(text: str, entries: Dict[str, Entry]) -> FrozenSet[str]:
     """The entries whose claim `text` states in one of the ways their claim_pattern knows."""
-    return frozenset(e.id for e in entries.values() if e.claim_pattern and e.states_claim(text))
+    return frozenset(e.id for e in entries.values() if e.states_claim(text))
 
 
 def _opposites(entry: Entry, entries: Dict[str, Entry]) -> List[Entry]:
